@@ -1,0 +1,43 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Replay the seed corpus of every fuzz harness through its standalone build
+# (fuzz/standalone-main.c); one TAP line per harness. Run by `make check`,
+# which exports NETIPC_TOP_SRCDIR and NETIPC_TOP_BUILDDIR.
+
+srcdir=${NETIPC_TOP_SRCDIR:-.}
+builddir=${NETIPC_TOP_BUILDDIR:-.}
+names="header batch hello cgroups string-reverse"
+
+set -- $names
+echo "1..$#"
+
+n=0
+for name in $names; do
+  n=$((n + 1))
+  corpus="$srcdir/fuzz/corpus/$name"
+  bin="$builddir/fuzz/fuzz-$name"
+  if test ! -x "$bin" && test -x "$bin.exe"; then
+    bin="$bin.exe"
+  fi
+  if test ! -x "$bin"; then
+    echo "not ok $n - $name: harness $bin not built"
+    continue
+  fi
+  seeds=0
+  for f in "$corpus"/*; do
+    test -f "$f" && seeds=$((seeds + 1))
+  done
+  if test "$seeds" -eq 0; then
+    echo "not ok $n - $name: no seeds in $corpus"
+    continue
+  fi
+  out=$("$bin" "$corpus" 2>&1)
+  rc=$?
+  if test "$rc" -eq 0 && echo "$out" | grep -q "ran $seeds inputs\$"; then
+    echo "ok $n - $name: $seeds seeds replayed"
+  else
+    echo "not ok $n - $name: exit status $rc"
+    echo "$out" | sed 's/^/# /'
+  fi
+done
+exit 0

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * netipc/transport.h - Level 1: sessions between one client and one
+ * server, with the handshake, chunking, batching, pipelining, timeouts and
+ * abort. On POSIX the baseline transport is UDS SOCK_SEQPACKET
+ * (shared/spec/posix-uds.md).
+ *
+ * Objects are opaque and library-allocated. A listener or session is
+ * single-owner: one thread at a time calls into it (a caller that shares
+ * one between threads must serialise whole sends and whole receives). Any
+ * error on one session leaves the listener and every other session intact.
+ */
+#ifndef NETIPC_TRANSPORT_H
+#define NETIPC_TRANSPORT_H
+
+#include <netipc/common.h>
+#include <netipc/codec.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Named defaults. */
+#define NETIPC_LISTEN_BACKLOG_DEFAULT 16
+#define NETIPC_HANDSHAKE_TIMEOUT_MS_DEFAULT 5000u
+#define NETIPC_PACKET_SIZE_FALLBACK 65536u
+/* Longest service name accepted ([A-Za-z0-9._-]+, not "." or ".."). */
+#define NETIPC_SERVICE_NAME_MAX 255u
+
+/*
+ * Configuration of one endpoint, for either side. Zero fields take the
+ * transport defaults of posix-uds.md 6.1: profiles 0x01, payload limits
+ * 1024, batch limits 1, packet size measured from the socket.
+ * For a server the max_* fields are its limits (RQmax, RSmax); for a client
+ * they are its HELLO proposals. The strings are copied.
+ */
+typedef struct netipc_transport_config {
+  const char *run_dir;
+  const char *service_name;
+  uint32_t supported_profiles;
+  uint32_t preferred_profiles;
+  uint32_t max_request_payload_bytes;
+  uint32_t max_request_batch_items;
+  uint32_t max_response_payload_bytes;
+  uint32_t max_response_batch_items;
+  uint64_t auth_token;
+  uint32_t packet_size;          /* 0: SO_SNDBUF - 32 (posix-uds.md 5) */
+  int backlog;                   /* server; 0: 16 */
+  uint32_t handshake_timeout_ms; /* server HELLO read; 0: 5000 */
+} netipc_transport_config;
+
+/* Which end of a session this process is. */
+typedef enum netipc_role {
+  NETIPC_ROLE_CLIENT = 1,
+  NETIPC_ROLE_SERVER = 2
+} netipc_role;
+
+/* The values agreed in the handshake; the only limits a session uses. */
+typedef struct netipc_session_info {
+  netipc_role role;
+  uint32_t selected_profile;
+  uint32_t server_supported_profiles;
+  uint32_t intersection_profiles;
+  uint32_t max_request_payload_bytes;
+  uint32_t max_request_batch_items;
+  uint32_t max_response_payload_bytes;
+  uint32_t max_response_batch_items;
+  uint32_t packet_size;
+  uint64_t session_id;
+} netipc_session_info;
+
+typedef struct netipc_listener netipc_listener;
+typedef struct netipc_session netipc_session;
+typedef struct netipc_abort netipc_abort;
+
+/*
+ * Check a service name: 1..NETIPC_SERVICE_NAME_MAX bytes of
+ * [A-Za-z0-9._-], not "." or "..". Errors: NETIPC_ERR_BAD_NAME.
+ */
+NETIPC_API netipc_err netipc_service_name_check(const char *name);
+
+/*
+ * Write "<run_dir>/<service_name><suffix>" into buf (with its NUL).
+ * Errors: INVALID_ARG, BAD_NAME, PATH_TOO_LONG (does not fit cap).
+ */
+NETIPC_API netipc_err netipc_endpoint_path(const char *run_dir,
+                                           const char *service_name,
+                                           const char *suffix, char *buf,
+                                           size_t cap);
+
+/* ------------------------------------------------------------------ */
+/* Abort handle                                                        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A sticky abort signal that wakes receives in other threads. Signal and
+ * clear are thread-safe and async-signal-safe on POSIX.
+ * Errors: NOMEM, SYSTEM.
+ */
+NETIPC_API netipc_err netipc_abort_create(netipc_abort **out);
+NETIPC_API void netipc_abort_signal(netipc_abort *a);
+NETIPC_API void netipc_abort_clear(netipc_abort *a);
+NETIPC_API bool netipc_abort_is_signalled(const netipc_abort *a);
+NETIPC_API void netipc_abort_destroy(netipc_abort *a);
+
+/* ------------------------------------------------------------------ */
+/* Server side                                                         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Validate the name, recover a stale endpoint, bind with mode 0600 and
+ * listen (posix-uds.md 3-4). A live server is never displaced.
+ * Errors: INVALID_ARG, BAD_NAME, PATH_TOO_LONG, ADDR_IN_USE, NOMEM, SYSTEM.
+ */
+NETIPC_API netipc_err netipc_listener_create(
+    const netipc_transport_config *cfg, netipc_listener **out);
+
+/* The listening descriptor, for the caller's poll loop (readable = accept). */
+NETIPC_API int netipc_listener_fd(const netipc_listener *l);
+
+/*
+ * Accept one connection and run the server handshake (wire.md 9.3) with
+ * the handshake timeout. Waits up to timeout_ms for a connection (0: wait
+ * forever) unless abort fires. A rejected or failed handshake closes that
+ * connection and returns its error; the listener stays usable.
+ * Errors: TIMEOUT (no connection), ABORTED, HANDSHAKE (connection dropped
+ * or rejected; see netipc_listener_last_status), NOMEM, SYSTEM.
+ */
+NETIPC_API netipc_err netipc_listener_accept(netipc_listener *l,
+                                             uint32_t timeout_ms,
+                                             const netipc_abort *abort,
+                                             netipc_session **out);
+
+/*
+ * transport_status of the last rejected handshake (0 when the connection
+ * was dropped without a reply), for diagnostics and tests.
+ */
+NETIPC_API uint16_t netipc_listener_last_status(const netipc_listener *l);
+
+/* Close the descriptor and unlink the socket. Sessions live on. NULL-safe. */
+NETIPC_API void netipc_listener_destroy(netipc_listener *l);
+
+/* ------------------------------------------------------------------ */
+/* Client side                                                         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Connect and run the client handshake (wire.md 9.6), waiting at most
+ * timeout_ms (0: forever) for the HELLO_ACK.
+ * Errors: INVALID_ARG, BAD_NAME, PATH_TOO_LONG, NOT_FOUND (connect failed),
+ * AUTH_FAILED, NO_PROFILE, INCOMPATIBLE, LIMIT_EXCEEDED, HANDSHAKE,
+ * PROTOCOL, DISCONNECTED, TIMEOUT, ABORTED, NOMEM, SYSTEM.
+ */
+NETIPC_API netipc_err netipc_session_connect(const netipc_transport_config *cfg,
+                                             uint32_t timeout_ms,
+                                             const netipc_abort *abort,
+                                             netipc_session **out);
+
+/* ------------------------------------------------------------------ */
+/* Both sides                                                          */
+/* ------------------------------------------------------------------ */
+
+/* Agreed values. Valid for the session's lifetime. */
+NETIPC_API const netipc_session_info *netipc_session_get_info(
+    const netipc_session *s);
+
+/* The session descriptor, for the caller's poll loop (readable = data). */
+NETIPC_API int netipc_session_fd(const netipc_session *s);
+
+/*
+ * Send one logical message. From *hdr the transport takes kind, flags,
+ * code, transport_status, item_count and message_id and fills the rest;
+ * payload_len is len. Chunks transparently when the message exceeds the
+ * packet size, gathering the caller's payload without copying it.
+ * A client REQUEST registers message_id as in flight first.
+ * Errors: INVALID_ARG (bad args or session broken), DUPLICATE_ID (nothing
+ * sent), LIMIT_EXCEEDED (over the agreed limits for this role, nothing
+ * sent), TOO_LARGE, DISCONNECTED / SYSTEM (send failed: session broken,
+ * every in-flight id dropped).
+ */
+NETIPC_API netipc_err netipc_session_send(netipc_session *s,
+                                          const netipc_header *hdr,
+                                          const void *payload, size_t len);
+
+/*
+ * Receive one logical message, reassembling chunks, within one deadline of
+ * timeout_ms (0: forever) for all of its packets; abort (may be NULL)
+ * interrupts the wait. *payload points into a session buffer valid until
+ * the next receive or destroy. A client matches the RESPONSE id against
+ * its in-flight set.
+ * Errors: TIMEOUT, ABORTED, DISCONNECTED (peer closed), PROTOCOL (bad
+ * header, oversized record, bad batch directory), BAD_CHUNK, UNKNOWN_ID,
+ * LIMIT_EXCEEDED (*hdr is still filled so a server can answer), NOMEM,
+ * SYSTEM. Every error but LIMIT_EXCEEDED marks the session broken; after
+ * TIMEOUT or ABORTED the stream may be mid-message, so close it.
+ */
+NETIPC_API netipc_err netipc_session_receive(netipc_session *s,
+                                             uint32_t timeout_ms,
+                                             const netipc_abort *abort,
+                                             netipc_header *hdr,
+                                             const void **payload,
+                                             size_t *len);
+
+/* Number of client requests sent and not yet answered. */
+NETIPC_API size_t netipc_session_inflight(const netipc_session *s);
+
+/* True once a send or receive error has broken the session. */
+NETIPC_API bool netipc_session_is_broken(const netipc_session *s);
+
+/* Close the socket and free the session. NULL-safe. */
+NETIPC_API void netipc_session_destroy(netipc_session *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NETIPC_TRANSPORT_H */

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * alloc.h - every heap allocation in netipc goes through these, so tests
+ * can inject out-of-memory failures.
+ */
+#ifndef NETIPC_COMMON_ALLOC_H
+#define NETIPC_COMMON_ALLOC_H
+
+#include <stddef.h>
+
+/* malloc/calloc/realloc/free wrappers; NULL on failure (or injected). */
+void *netipc__malloc(size_t size);
+void *netipc__calloc(size_t count, size_t size);
+void *netipc__realloc(void *ptr, size_t size);
+void netipc__free(void *ptr);
+
+/*
+ * Test hook: make the n-th allocation from now (1 = the next) fail, and
+ * every one after it succeed again; 0 disables. Not thread-safe: tests
+ * set it while no other thread allocates.
+ */
+void netipc__alloc_fail_after(unsigned long n);
+
+#endif /* NETIPC_COMMON_ALLOC_H */

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* posix-uds-internal.h - the UDS SOCK_SEQPACKET session and its helpers. */
+#ifndef NETIPC_TRANSPORT_POSIX_UDS_INTERNAL_H
+#define NETIPC_TRANSPORT_POSIX_UDS_INTERNAL_H
+
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "transport/inflight.h"
+#include "transport/transport-internal.h"
+#include "transport/posix/posix-internal.h"
+
+#define NETIPC__UDS_SUFFIX ".sock"
+#define NETIPC__SUN_PATH_MAX sizeof(((struct sockaddr_un *)0)->sun_path)
+
+struct netipc_session {
+  int fd;
+  bool broken;
+  netipc_session_info info;
+  netipc__inflight inflight; /* client: outstanding request ids */
+  uint8_t *packet;           /* one received record */
+  size_t packet_cap;
+  uint8_t *message; /* reassembly of a chunked message */
+  size_t message_cap;
+};
+
+/*
+ * Wrap a connected, handshaken descriptor in a session (takes fd; closes
+ * it on failure). Errors: NOMEM.
+ */
+netipc_err netipc__uds_session_new(int fd, const netipc_session_info *info,
+                                   netipc_session **out);
+
+/* New SOCK_SEQPACKET socket with close-on-exec. Errors: SYSTEM. */
+netipc_err netipc__uds_socket(int *fd);
+
+/* sockaddr for "<run_dir>/<name>.sock". Errors: BAD_NAME, PATH_TOO_LONG. */
+netipc_err netipc__uds_address(const char *run_dir, const char *name,
+                               struct sockaddr_un *addr);
+
+/*
+ * The local packet size: the configured value, else SO_SNDBUF - 32 so the
+ * kernel accepts every full chunk (posix-uds.md 5), else the fallback.
+ */
+uint32_t netipc__uds_packet_size(int fd, uint32_t configured);
+
+/* Send one record in full with MSG_NOSIGNAL. Errors: DISCONNECTED, SYSTEM. */
+netipc_err netipc__uds_send_record(int fd, const struct iovec *iov,
+                                   int iovcnt);
+
+/*
+ * Wait (deadline, abort) and read one record into buf. *len is the record
+ * length; *truncated is set when the record did not fit.
+ * Errors: TIMEOUT, ABORTED, DISCONNECTED (EOF), SYSTEM.
+ */
+netipc_err netipc__uds_recv_record(int fd, uint64_t deadline,
+                                   const netipc_abort *abort, void *buf,
+                                   size_t cap, size_t *len, bool *truncated);
+
+#endif /* NETIPC_TRANSPORT_POSIX_UDS_INTERNAL_H */

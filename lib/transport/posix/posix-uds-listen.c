@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * UDS server: listener with stale-endpoint recovery and a 0600 socket, and
+ * the server handshake on every accepted connection (posix-uds.md 3, 4,
+ * 6.2; wire.md 9.3 and 9.5).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "common/alloc.h"
+#include "transport/posix/posix-uds-internal.h"
+
+/* Only the owner may touch the socket inode (posix-uds.md 3 step 4). */
+#define LISTEN_BIND_UMASK 0177
+
+struct netipc_listener {
+  int fd;
+  struct sockaddr_un addr;
+  netipc_server_hello_config hello; /* packet_size set per connection */
+  uint32_t configured_packet_size;
+  uint32_t handshake_timeout_ms;
+  uint64_t next_session_id;
+  uint16_t last_status;
+};
+
+/* The umask is process-wide: serialise our bind-time changes to it. */
+static pthread_mutex_t listen_umask_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Remove a dead endpoint entry relative to run_dir (posix-uds.md 4). */
+static netipc_err
+listen_remove_stale(const char *run_dir, const char *entry)
+{
+  int dir = open(run_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0)
+    return NETIPC_ERR_ADDR_IN_USE;
+  int rc = unlinkat(dir, entry, 0);
+  if (rc != 0 && errno == EISDIR)
+    rc = unlinkat(dir, entry, AT_REMOVEDIR);
+  int saved = errno;
+  close(dir);
+  return rc == 0 || saved == ENOENT ? NETIPC_OK : NETIPC_ERR_ADDR_IN_USE;
+}
+
+/* Probe the path: a live server keeps it, anything else is reclaimed. */
+static netipc_err
+listen_reclaim(const netipc_transport_config *cfg,
+               const struct sockaddr_un *addr)
+{
+  int probe;
+  if (netipc__uds_socket(&probe) != NETIPC_OK)
+    return NETIPC_ERR_ADDR_IN_USE; /* liveness cannot be tested */
+  int rc = connect(probe, (const struct sockaddr *)addr, sizeof *addr);
+  int saved = errno;
+  close(probe);
+  if (rc == 0)
+    return NETIPC_ERR_ADDR_IN_USE;
+  if (saved == ENOENT)
+    return NETIPC_OK;
+  /* The name was validated when the address was built. */
+  char entry[NETIPC_SERVICE_NAME_MAX + sizeof NETIPC__UDS_SUFFIX];
+  snprintf(entry, sizeof entry, "%s%s", cfg->service_name, NETIPC__UDS_SUFFIX);
+  return listen_remove_stale(cfg->run_dir, entry);
+}
+
+static netipc_err
+listen_bind(int fd, const struct sockaddr_un *addr)
+{
+  pthread_mutex_lock(&listen_umask_lock);
+  mode_t old = umask(LISTEN_BIND_UMASK);
+  int rc = bind(fd, (const struct sockaddr *)addr, sizeof *addr);
+  int saved = errno;
+  umask(old);
+  pthread_mutex_unlock(&listen_umask_lock);
+  if (rc == 0)
+    return NETIPC_OK;
+  return saved == EADDRINUSE ? NETIPC_ERR_ADDR_IN_USE : NETIPC_ERR_SYSTEM;
+}
+
+static void
+listen_configure(netipc_listener *l, const netipc_transport_config *cfg)
+{
+  netipc__limits lim;
+  netipc__limits_resolve(cfg, &lim);
+  l->hello.supported_profiles = lim.supported_profiles;
+  l->hello.preferred_profiles = lim.preferred_profiles;
+  l->hello.max_request_payload_bytes = lim.max_request_payload_bytes;
+  l->hello.max_response_payload_bytes = lim.max_response_payload_bytes;
+  l->hello.auth_token = cfg->auth_token;
+  l->configured_packet_size = cfg->packet_size;
+  l->handshake_timeout_ms = netipc__or_default(
+      cfg->handshake_timeout_ms, NETIPC_HANDSHAKE_TIMEOUT_MS_DEFAULT);
+  l->next_session_id = 1;
+}
+
+netipc_err
+netipc_listener_create(const netipc_transport_config *cfg,
+                       netipc_listener **out)
+{
+  if (cfg == NULL || out == NULL)
+    return NETIPC_ERR_INVALID_ARG;
+  netipc_listener *l = netipc__calloc(1, sizeof *l);
+  if (l == NULL)
+    return NETIPC_ERR_NOMEM;
+  l->fd = -1;
+  listen_configure(l, cfg);
+  netipc_err err = netipc__uds_address(cfg->run_dir, cfg->service_name,
+                                       &l->addr);
+  if (err == NETIPC_OK)
+    err = listen_reclaim(cfg, &l->addr);
+  if (err == NETIPC_OK)
+    err = netipc__uds_socket(&l->fd);
+  if (err == NETIPC_OK)
+    err = listen_bind(l->fd, &l->addr);
+  if (err != NETIPC_OK)
+    goto fail;
+  int backlog = cfg->backlog > 0 ? cfg->backlog : NETIPC_LISTEN_BACKLOG_DEFAULT;
+  /* Non-blocking, so a connection that vanishes between poll and accept
+   * cannot stall the accept loop. */
+  if (listen(l->fd, backlog) != 0 ||
+      fcntl(l->fd, F_SETFL, fcntl(l->fd, F_GETFL) | O_NONBLOCK) != 0) {
+    unlink(l->addr.sun_path);
+    err = NETIPC_ERR_SYSTEM;
+    goto fail;
+  }
+  *out = l;
+  return NETIPC_OK;
+fail:
+  if (l->fd >= 0)
+    close(l->fd);
+  netipc__free(l);
+  return err;
+}
+
+int
+netipc_listener_fd(const netipc_listener *l)
+{
+  return l != NULL ? l->fd : -1;
+}
+
+uint16_t
+netipc_listener_last_status(const netipc_listener *l)
+{
+  return l != NULL ? l->last_status : 0;
+}
+
+void
+netipc_listener_destroy(netipc_listener *l)
+{
+  if (l == NULL)
+    return;
+  close(l->fd);
+  unlink(l->addr.sun_path);
+  netipc__free(l);
+}
+
+/* accept() a connection, close-on-exec and blocking. */
+static int
+listen_accept_fd(int listen_fd)
+{
+#ifdef HAVE_ACCEPT4
+  return accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+#else
+  int fd = accept(listen_fd, NULL, NULL);
+  if (fd >= 0) {
+    (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+    (void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  }
+  return fd;
+#endif
+}
+
+/* Send a HELLO_ACK record; rejections are best-effort (wire.md 9.3). */
+static netipc_err
+listen_send_ack(int fd, const netipc_hello_ack *ack, uint16_t status)
+{
+  uint8_t buf[NETIPC_HELLO_ACK_MSG_LEN];
+  netipc_hello_ack_message_encode(ack, status, buf, sizeof buf);
+  struct iovec iov = {.iov_base = buf, .iov_len = sizeof buf};
+  return netipc__uds_send_record(fd, &iov, 1);
+}
+
+/* Read HELLO, decide, answer. On failure fd is still open for the caller. */
+static netipc_err
+listen_handshake(netipc_listener *l, int fd, uint64_t session_id,
+                 const netipc_abort *abort, netipc_session_info *info)
+{
+  netipc_server_hello_config cfg = l->hello;
+  cfg.packet_size = netipc__uds_packet_size(fd, l->configured_packet_size);
+  uint8_t buf[NETIPC__HANDSHAKE_RECV_MAX];
+  size_t len;
+  bool truncated; /* like the reference, judge the first 128 bytes only */
+  l->last_status = NETIPC_STATUS_OK;
+  netipc_err err = netipc__uds_recv_record(
+      fd, netipc__deadline(l->handshake_timeout_ms), abort, buf, sizeof buf,
+      &len, &truncated);
+  if (err != NETIPC_OK)
+    return err == NETIPC_ERR_ABORTED ? err : NETIPC_ERR_HANDSHAKE;
+  netipc_hello_ack ack;
+  uint16_t status;
+  netipc_hello_action action =
+      netipc_hello_negotiate(buf, len, &cfg, session_id, &ack, &status);
+  if (action == NETIPC_HELLO_DROP)
+    return NETIPC_ERR_HANDSHAKE;
+  err = listen_send_ack(fd, &ack, status);
+  if (action == NETIPC_HELLO_REJECT) {
+    l->last_status = status;
+    return NETIPC_ERR_HANDSHAKE;
+  }
+  if (err != NETIPC_OK)
+    return NETIPC_ERR_HANDSHAKE;
+  netipc__info_from_ack(&ack, NETIPC_ROLE_SERVER, info);
+  return NETIPC_OK;
+}
+
+netipc_err
+netipc_listener_accept(netipc_listener *l, uint32_t timeout_ms,
+                       const netipc_abort *abort, netipc_session **out)
+{
+  if (l == NULL || out == NULL)
+    return NETIPC_ERR_INVALID_ARG;
+  uint64_t deadline = netipc__deadline(timeout_ms);
+  int fd = -1;
+  uint64_t session_id = 0;
+  while (fd < 0) {
+    netipc_err err = netipc__wait_readable(l->fd, deadline, abort);
+    if (err != NETIPC_OK)
+      return err;
+    /* The id is taken before accept, as the reference does (wire.md 9.5). */
+    session_id = l->next_session_id++;
+    fd = listen_accept_fd(l->fd);
+    if (fd < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+        errno != ECONNABORTED)
+      return NETIPC_ERR_SYSTEM;
+  }
+  netipc_session_info info;
+  netipc_err err = listen_handshake(l, fd, session_id, abort, &info);
+  if (err != NETIPC_OK) {
+    close(fd);
+    return err;
+  }
+  return netipc__uds_session_new(fd, &info, out);
+}
