@@ -239,6 +239,12 @@ NETIPC_API netipc_err netipc_batch_builder_reserve(netipc_batch_builder *b,
                                                    void **where);
 
 /*
+ * The largest item (payload bytes) the next add or reserve can take, 0 when
+ * the builder is full or failed.
+ */
+NETIPC_API size_t netipc_batch_builder_room(const netipc_batch_builder *b);
+
+/*
  * Commit the item started by reserve with its real length (<= max_len).
  * Errors: INVALID_ARG (no reserve pending), OVERFLOW (len > max_len).
  */
@@ -433,7 +439,8 @@ typedef struct netipc_string_view {
 
 /*
  * Write {8, len, bytes, NUL}; *out_len = 9 + len. Nothing is written when
- * the buffer is too small. str may be NULL when len is 0.
+ * the buffer is too small. str may be NULL when len is 0, and may point at
+ * buf + 8 when the string was already written in place.
  * Errors: INVALID_ARG, NOSPACE, TOO_LARGE.
  */
 NETIPC_API netipc_err netipc_string_reverse_encode(const char *str,

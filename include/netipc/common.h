@@ -85,6 +85,7 @@ extern "C" {
   XX(ERR_PATH_TOO_LONG, -212, "endpoint path too long")                       \
   XX(ERR_DUPLICATE_ID, -213, "message id already in flight")                  \
   XX(ERR_UNKNOWN_ID, -214, "response for a message id not in flight")         \
+  XX(ERR_SHM_ATTACH, -215, "could not attach the session's shared memory")    \
   XX(ERR_NOT_READY, -300, "client is not connected")                          \
   XX(ERR_REMOTE_STATUS, -301, "server answered with a non-OK status")
 

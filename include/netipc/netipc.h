@@ -8,5 +8,6 @@
 #include <netipc/common.h>
 #include <netipc/codec.h>
 #include <netipc/transport.h>
+#include <netipc/service.h>
 
 #endif /* NETIPC_NETIPC_H */

@@ -71,6 +71,7 @@ typedef struct netipc_session_info {
 
 typedef struct netipc_listener netipc_listener;
 typedef struct netipc_session netipc_session;
+typedef struct netipc_pending netipc_pending;
 typedef struct netipc_abort netipc_abort;
 
 /*
@@ -130,6 +131,33 @@ NETIPC_API netipc_err netipc_listener_accept(netipc_listener *l,
                                              uint32_t timeout_ms,
                                              const netipc_abort *abort,
                                              netipc_session **out);
+
+/*
+ * Accept one connection without the handshake, so the handshake can run on
+ * another thread (level2.md 10). The session id is assigned now. The
+ * pending connection belongs to the caller until netipc_pending_handshake
+ * or netipc_pending_destroy. Thread-safety: like netipc_listener_accept;
+ * the pending object itself may move to any one thread.
+ * Errors: TIMEOUT, ABORTED, NOMEM, SYSTEM.
+ */
+NETIPC_API netipc_err netipc_listener_accept_pending(netipc_listener *l,
+                                                     uint32_t timeout_ms,
+                                                     const netipc_abort *abort,
+                                                     netipc_pending **out);
+
+/*
+ * Run the server handshake of a pending connection, waiting at most
+ * timeout_ms for HELLO (0: the listener's handshake timeout). Always
+ * consumes p. The listener must outlive this call.
+ * Errors: as netipc_listener_accept (HANDSHAKE, ABORTED, NOMEM, ...).
+ */
+NETIPC_API netipc_err netipc_pending_handshake(netipc_pending *p,
+                                               uint32_t timeout_ms,
+                                               const netipc_abort *abort,
+                                               netipc_session **out);
+
+/* Close a pending connection without a handshake. NULL-safe. */
+NETIPC_API void netipc_pending_destroy(netipc_pending *p);
 
 /*
  * transport_status of the last rejected handshake (0 when the connection

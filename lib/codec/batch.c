@@ -74,6 +74,18 @@ netipc_batch_builder_add(netipc_batch_builder *b, const void *item,
   return NETIPC_OK;
 }
 
+size_t
+netipc_batch_builder_room(const netipc_batch_builder *b)
+{
+  if (b == NULL || b->error != NETIPC_OK || b->pending ||
+      b->count >= b->max_items)
+    return 0;
+  /* The item's trailing pad must fit too, so the usable end is 8-aligned. */
+  uint64_t end = b->cap & ~(uint64_t)(NETIPC_ALIGNMENT - 1);
+  uint64_t start = netipc__align8(b->data_end);
+  return end > start ? (size_t)(end - start) : 0;
+}
+
 netipc_err
 netipc_batch_builder_reserve(netipc_batch_builder *b, size_t max_len,
                              void **where)

@@ -20,8 +20,9 @@ netipc_string_reverse_encode(const char *str, size_t len, void *buf,
   uint8_t *p = buf;
   netipc__st32(p + SR_OFFSET, NETIPC_STRING_REVERSE_HDR_LEN);
   netipc__st32(p + SR_LENGTH, (uint32_t)len);
+  /* memmove: the string may already sit in place at buf + 8. */
   if (len != 0)
-    memcpy(p + NETIPC_STRING_REVERSE_HDR_LEN, str, len);
+    memmove(p + NETIPC_STRING_REVERSE_HDR_LEN, str, len);
   p[NETIPC_STRING_REVERSE_HDR_LEN + len] = '\0';
   *out_len = total;
   return NETIPC_OK;

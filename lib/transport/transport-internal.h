@@ -5,8 +5,13 @@
 
 #include <netipc/transport.h>
 
-/* Profiles this build can run. SHM bits join when that transport exists. */
+/* Profiles this build can run and advertise (SHM_FUTEX is never offered). */
+#ifdef NETIPC_BUILD_SHM
+#define NETIPC__PROFILES_BUILT                                                \
+  (NETIPC_PROFILE_UDS_SEQPACKET | NETIPC_PROFILE_SHM_HYBRID)
+#else
 #define NETIPC__PROFILES_BUILT NETIPC_PROFILE_UDS_SEQPACKET
+#endif
 
 /* Largest handshake record read (the reference reads at most 128 bytes). */
 #define NETIPC__HANDSHAKE_RECV_MAX 128u

@@ -7,6 +7,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "transport/posix/posix-shm-internal.h"
 #include "transport/posix/posix-uds-internal.h"
 
 /* HELLO from the resolved configuration (wire.md 9.1). */
@@ -81,9 +82,16 @@ netipc_session_connect(const netipc_transport_config *cfg, uint32_t timeout_ms,
   }
   netipc_session_info info;
   err = connect_handshake(fd, cfg, deadline, abort, &info);
+  netipc__shm *shm = NULL;
+  /* An SHM session never falls back to the socket: a failed attach ends
+   * it, and the caller reconnects without SHM (posix-shm.md 6.1). */
+  if (err == NETIPC_OK && (info.selected_profile & NETIPC__SHM_PROFILES))
+    err = netipc__shm_attach(cfg->run_dir, cfg->service_name, info.session_id,
+                             info.max_request_payload_bytes,
+                             info.max_response_payload_bytes, &shm);
   if (err != NETIPC_OK) {
     close(fd);
     return err;
   }
-  return netipc__uds_session_new(fd, &info, out);
+  return netipc__uds_session_new(fd, shm, &info, out);
 }

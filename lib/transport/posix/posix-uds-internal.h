@@ -13,9 +13,12 @@
 #define NETIPC__UDS_SUFFIX ".sock"
 #define NETIPC__SUN_PATH_MAX sizeof(((struct sockaddr_un *)0)->sun_path)
 
+struct netipc__shm;
+
 struct netipc_session {
   int fd;
   bool broken;
+  struct netipc__shm *shm; /* SHM data plane, or NULL on the baseline */
   netipc_session_info info;
   netipc__inflight inflight; /* client: outstanding request ids */
   uint8_t *packet;           /* one received record */
@@ -25,10 +28,12 @@ struct netipc_session {
 };
 
 /*
- * Wrap a connected, handshaken descriptor in a session (takes fd; closes
- * it on failure). Errors: NOMEM.
+ * Wrap a connected, handshaken descriptor (and its SHM region, if the
+ * handshake selected SHM) in a session. Takes both; frees them on failure.
+ * Errors: NOMEM.
  */
-netipc_err netipc__uds_session_new(int fd, const netipc_session_info *info,
+netipc_err netipc__uds_session_new(int fd, struct netipc__shm *shm,
+                                   const netipc_session_info *info,
                                    netipc_session **out);
 
 /* New SOCK_SEQPACKET socket with close-on-exec. Errors: SYSTEM. */

@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "common/alloc.h"
+#include "transport/platform.h"
+#include "transport/posix/posix-shm-internal.h"
 #include "transport/posix/posix-uds-internal.h"
 
 /* Only the owner may touch the socket inode (posix-uds.md 3 step 4). */
@@ -24,11 +26,19 @@
 struct netipc_listener {
   int fd;
   struct sockaddr_un addr;
+  char *run_dir;      /* for SHM region files */
+  char *service_name; /* for SHM region files */
   netipc_server_hello_config hello; /* packet_size set per connection */
   uint32_t configured_packet_size;
   uint32_t handshake_timeout_ms;
   uint64_t next_session_id;
-  uint16_t last_status;
+  uint32_t last_status; /* atomic: handshakes may run on many threads */
+};
+
+struct netipc_pending {
+  netipc_listener *listener;
+  int fd;
+  uint64_t session_id;
 };
 
 /* The umask is process-wide: serialise our bind-time changes to it. */
@@ -84,6 +94,24 @@ listen_bind(int fd, const struct sockaddr_un *addr)
   return saved == EADDRINUSE ? NETIPC_ERR_ADDR_IN_USE : NETIPC_ERR_SYSTEM;
 }
 
+static char *
+listen_strdup(const char *s)
+{
+  size_t n = strlen(s) + 1;
+  char *copy = netipc__malloc(n);
+  if (copy != NULL)
+    memcpy(copy, s, n);
+  return copy;
+}
+
+static void
+listen_free(netipc_listener *l)
+{
+  netipc__free(l->run_dir);
+  netipc__free(l->service_name);
+  netipc__free(l);
+}
+
 static void
 listen_configure(netipc_listener *l, const netipc_transport_config *cfg)
 {
@@ -113,6 +141,15 @@ netipc_listener_create(const netipc_transport_config *cfg,
   listen_configure(l, cfg);
   netipc_err err = netipc__uds_address(cfg->run_dir, cfg->service_name,
                                        &l->addr);
+  if (err == NETIPC_OK) {
+    l->run_dir = listen_strdup(cfg->run_dir);
+    l->service_name = listen_strdup(cfg->service_name);
+    if (l->run_dir == NULL || l->service_name == NULL)
+      err = NETIPC_ERR_NOMEM;
+  }
+  /* Regions left by a crashed instance go before we listen (posix-shm 11). */
+  if (err == NETIPC_OK && (l->hello.supported_profiles & NETIPC__SHM_PROFILES))
+    netipc__shm_cleanup(cfg->run_dir, cfg->service_name);
   if (err == NETIPC_OK)
     err = listen_reclaim(cfg, &l->addr);
   if (err == NETIPC_OK)
@@ -135,7 +172,7 @@ netipc_listener_create(const netipc_transport_config *cfg,
 fail:
   if (l->fd >= 0)
     close(l->fd);
-  netipc__free(l);
+  listen_free(l);
   return err;
 }
 
@@ -148,7 +185,7 @@ netipc_listener_fd(const netipc_listener *l)
 uint16_t
 netipc_listener_last_status(const netipc_listener *l)
 {
-  return l != NULL ? l->last_status : 0;
+  return l != NULL ? (uint16_t)netipc__atomic_load32(&l->last_status) : 0;
 }
 
 void
@@ -158,7 +195,7 @@ netipc_listener_destroy(netipc_listener *l)
     return;
   close(l->fd);
   unlink(l->addr.sun_path);
-  netipc__free(l);
+  listen_free(l);
 }
 
 /* accept() a connection, close-on-exec and blocking. */
@@ -187,37 +224,107 @@ listen_send_ack(int fd, const netipc_hello_ack *ack, uint16_t status)
   return netipc__uds_send_record(fd, &iov, 1);
 }
 
+/*
+ * Decide on a HELLO; when it selects SHM, create the region before the OK
+ * HELLO_ACK can go out (posix-shm.md 5.1). If the region cannot be made,
+ * SHM is withdrawn from this one handshake and the decision is taken again.
+ */
+static netipc_hello_action
+listen_negotiate(netipc_listener *l, netipc_server_hello_config *cfg,
+                 const uint8_t *hello, size_t len, uint64_t session_id,
+                 netipc_hello_ack *ack, uint16_t *status, netipc__shm **shm)
+{
+  netipc_hello_action action =
+      netipc_hello_negotiate(hello, len, cfg, session_id, ack, status);
+  if (action != NETIPC_HELLO_ACCEPT ||
+      (ack->selected_profile & NETIPC__SHM_PROFILES) == 0)
+    return action;
+  if (netipc__shm_create(l->run_dir, l->service_name, session_id,
+                         cfg->max_request_payload_bytes,
+                         cfg->max_response_payload_bytes, shm) == NETIPC_OK)
+    return action;
+  cfg->supported_profiles &= ~NETIPC__SHM_PROFILES;
+  cfg->preferred_profiles &= ~NETIPC__SHM_PROFILES;
+  if (cfg->supported_profiles == 0)
+    return NETIPC_HELLO_DROP;
+  return netipc_hello_negotiate(hello, len, cfg, session_id, ack, status);
+}
+
 /* Read HELLO, decide, answer. On failure fd is still open for the caller. */
 static netipc_err
 listen_handshake(netipc_listener *l, int fd, uint64_t session_id,
-                 const netipc_abort *abort, netipc_session_info *info)
+                 uint32_t timeout_ms, const netipc_abort *abort,
+                 netipc_session_info *info, netipc__shm **shm)
 {
   netipc_server_hello_config cfg = l->hello;
   cfg.packet_size = netipc__uds_packet_size(fd, l->configured_packet_size);
   uint8_t buf[NETIPC__HANDSHAKE_RECV_MAX];
   size_t len;
   bool truncated; /* like the reference, judge the first 128 bytes only */
-  l->last_status = NETIPC_STATUS_OK;
-  netipc_err err = netipc__uds_recv_record(
-      fd, netipc__deadline(l->handshake_timeout_ms), abort, buf, sizeof buf,
-      &len, &truncated);
+  netipc__atomic_store32(&l->last_status, NETIPC_STATUS_OK);
+  netipc_err err = netipc__uds_recv_record(fd, netipc__deadline(timeout_ms),
+                                           abort, buf, sizeof buf, &len,
+                                           &truncated);
   if (err != NETIPC_OK)
     return err == NETIPC_ERR_ABORTED ? err : NETIPC_ERR_HANDSHAKE;
   netipc_hello_ack ack;
   uint16_t status;
   netipc_hello_action action =
-      netipc_hello_negotiate(buf, len, &cfg, session_id, &ack, &status);
+      listen_negotiate(l, &cfg, buf, len, session_id, &ack, &status, shm);
   if (action == NETIPC_HELLO_DROP)
     return NETIPC_ERR_HANDSHAKE;
   err = listen_send_ack(fd, &ack, status);
   if (action == NETIPC_HELLO_REJECT) {
-    l->last_status = status;
+    netipc__atomic_store32(&l->last_status, status);
     return NETIPC_ERR_HANDSHAKE;
   }
-  if (err != NETIPC_OK)
+  if (err != NETIPC_OK) {
+    netipc__shm_destroy(*shm);
+    *shm = NULL;
     return NETIPC_ERR_HANDSHAKE;
+  }
   netipc__info_from_ack(&ack, NETIPC_ROLE_SERVER, info);
   return NETIPC_OK;
+}
+
+/* Wait for and accept one connection; its session id is taken first. */
+static netipc_err
+listen_accept_conn(netipc_listener *l, uint32_t timeout_ms,
+                   const netipc_abort *abort, int *fd, uint64_t *session_id)
+{
+  uint64_t deadline = netipc__deadline(timeout_ms);
+  *fd = -1;
+  while (*fd < 0) {
+    netipc_err err = netipc__wait_readable(l->fd, deadline, abort);
+    if (err != NETIPC_OK)
+      return err;
+    /* The id is taken before accept, as the reference does (wire.md 9.5). */
+    *session_id = l->next_session_id++;
+    *fd = listen_accept_fd(l->fd);
+    if (*fd < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
+        errno != EINTR && errno != ECONNABORTED)
+      return NETIPC_ERR_SYSTEM;
+  }
+  return NETIPC_OK;
+}
+
+/* Handshake an accepted fd into a session; closes fd on failure. */
+static netipc_err
+listen_finish(netipc_listener *l, int fd, uint64_t session_id,
+              uint32_t timeout_ms, const netipc_abort *abort,
+              netipc_session **out)
+{
+  netipc_session_info info;
+  netipc__shm *shm = NULL;
+  if (timeout_ms == 0)
+    timeout_ms = l->handshake_timeout_ms;
+  netipc_err err =
+      listen_handshake(l, fd, session_id, timeout_ms, abort, &info, &shm);
+  if (err != NETIPC_OK) {
+    close(fd);
+    return err;
+  }
+  return netipc__uds_session_new(fd, shm, &info, out);
 }
 
 netipc_err
@@ -226,25 +333,56 @@ netipc_listener_accept(netipc_listener *l, uint32_t timeout_ms,
 {
   if (l == NULL || out == NULL)
     return NETIPC_ERR_INVALID_ARG;
-  uint64_t deadline = netipc__deadline(timeout_ms);
-  int fd = -1;
-  uint64_t session_id = 0;
-  while (fd < 0) {
-    netipc_err err = netipc__wait_readable(l->fd, deadline, abort);
-    if (err != NETIPC_OK)
-      return err;
-    /* The id is taken before accept, as the reference does (wire.md 9.5). */
-    session_id = l->next_session_id++;
-    fd = listen_accept_fd(l->fd);
-    if (fd < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-        errno != ECONNABORTED)
-      return NETIPC_ERR_SYSTEM;
-  }
-  netipc_session_info info;
-  netipc_err err = listen_handshake(l, fd, session_id, abort, &info);
+  int fd;
+  uint64_t session_id;
+  netipc_err err = listen_accept_conn(l, timeout_ms, abort, &fd, &session_id);
+  if (err != NETIPC_OK)
+    return err;
+  return listen_finish(l, fd, session_id, 0, abort, out);
+}
+
+netipc_err
+netipc_listener_accept_pending(netipc_listener *l, uint32_t timeout_ms,
+                               const netipc_abort *abort,
+                               netipc_pending **out)
+{
+  if (l == NULL || out == NULL)
+    return NETIPC_ERR_INVALID_ARG;
+  netipc_pending *p = netipc__malloc(sizeof *p);
+  if (p == NULL)
+    return NETIPC_ERR_NOMEM;
+  netipc_err err =
+      listen_accept_conn(l, timeout_ms, abort, &p->fd, &p->session_id);
   if (err != NETIPC_OK) {
-    close(fd);
+    netipc__free(p);
     return err;
   }
-  return netipc__uds_session_new(fd, &info, out);
+  p->listener = l;
+  *out = p;
+  return NETIPC_OK;
+}
+
+netipc_err
+netipc_pending_handshake(netipc_pending *p, uint32_t timeout_ms,
+                         const netipc_abort *abort, netipc_session **out)
+{
+  if (p == NULL)
+    return NETIPC_ERR_INVALID_ARG;
+  if (out == NULL) {
+    netipc_pending_destroy(p);
+    return NETIPC_ERR_INVALID_ARG;
+  }
+  netipc_pending copy = *p;
+  netipc__free(p);
+  return listen_finish(copy.listener, copy.fd, copy.session_id, timeout_ms,
+                       abort, out);
+}
+
+void
+netipc_pending_destroy(netipc_pending *p)
+{
+  if (p == NULL)
+    return;
+  close(p->fd);
+  netipc__free(p);
 }

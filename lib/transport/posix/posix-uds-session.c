@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/alloc.h"
+#include "transport/posix/posix-shm-internal.h"
 #include "transport/posix/posix-uds-internal.h"
 
 /* Payload limits for messages this side receives / sends. */
@@ -26,23 +27,28 @@ session_limits(const netipc_session *s, bool incoming, uint32_t *payload,
 }
 
 netipc_err
-netipc__uds_session_new(int fd, const netipc_session_info *info,
-                        netipc_session **out)
+netipc__uds_session_new(int fd, struct netipc__shm *shm,
+                        const netipc_session_info *info, netipc_session **out)
 {
   netipc_session *s = netipc__calloc(1, sizeof *s);
   if (s == NULL) {
+    netipc__shm_destroy(shm);
     close(fd);
     return NETIPC_ERR_NOMEM;
   }
   s->fd = fd;
+  s->shm = shm;
   s->info = *info;
   netipc__inflight_init(&s->inflight);
-  /* Every record fits min(packet size, 32 + incoming limit): a larger
-   * message is chunked, a smaller limit makes larger records illegal. */
+  /* On UDS every record fits min(packet size, 32 + incoming limit): a
+   * larger message is chunked, a smaller limit makes larger records
+   * illegal. On SHM a message is never chunked. */
   uint32_t limit, items;
   session_limits(s, true, &limit, &items);
   uint64_t cap = (uint64_t)NETIPC_HEADER_LEN + limit;
-  s->packet_cap = (size_t)(cap < info->packet_size ? cap : info->packet_size);
+  if (shm == NULL && cap > info->packet_size)
+    cap = info->packet_size;
+  s->packet_cap = (size_t)cap;
   s->packet = netipc__malloc(s->packet_cap);
   if (s->packet == NULL) {
     netipc_session_destroy(s);
@@ -81,6 +87,8 @@ netipc_session_destroy(netipc_session *s)
 {
   if (s == NULL)
     return;
+  /* Region first, then the socket (posix-shm.md 13). */
+  netipc__shm_destroy(s->shm);
   if (s->fd >= 0)
     close(s->fd);
   netipc__inflight_fini(&s->inflight);
@@ -142,6 +150,9 @@ netipc_session_send(netipc_session *s, const netipc_header *hdr,
   session_limits(s, false, &limit, &items);
   if (len > limit || hdr->item_count > items)
     return NETIPC_ERR_LIMIT_EXCEEDED;
+  /* SHM carries one message per direction at a time (posix-shm.md 10). */
+  if (track && s->shm != NULL && s->inflight.count != 0)
+    return NETIPC_ERR_NOT_SUPPORTED;
   if (track) {
     netipc_err err = netipc__inflight_add(&s->inflight, hdr->message_id);
     if (err != NETIPC_OK)
@@ -154,6 +165,12 @@ netipc_session_send(netipc_session *s, const netipc_header *hdr,
   h.payload_len = (uint32_t)len;
   uint8_t hdr_bytes[NETIPC_HEADER_LEN];
   netipc_header_encode(&h, hdr_bytes, sizeof hdr_bytes);
+  if (s->shm != NULL) {
+    netipc_err err = netipc__shm_publish(s->shm, hdr_bytes, payload, len);
+    if (err != NETIPC_OK && track)
+      netipc__inflight_remove(&s->inflight, hdr->message_id);
+    return err;
+  }
   netipc_err err = session_send_records(s, hdr_bytes, &h, payload);
   return err == NETIPC_OK ? NETIPC_OK : session_break(s, err);
 }
@@ -227,14 +244,21 @@ session_receive_message(netipc_session *s, uint64_t deadline,
                         const uint8_t **payload)
 {
   size_t len;
-  bool truncated;
-  netipc_err err = netipc__uds_recv_record(s->fd, deadline, abort, s->packet,
-                                           s->packet_cap, &len, &truncated);
+  bool truncated = false;
+  netipc_err err =
+      s->shm != NULL
+          ? netipc__shm_receive(s->shm, deadline, abort, s->fd, s->packet,
+                                s->packet_cap, &len)
+          : netipc__uds_recv_record(s->fd, deadline, abort, s->packet,
+                                    s->packet_cap, &len, &truncated);
   if (err == NETIPC_OK)
     err = session_check_first(s, len, truncated, h);
   if (err != NETIPC_OK)
     return err;
   size_t first = len - NETIPC_HEADER_LEN;
+  /* An SHM message is whole: payload_len must match what was published. */
+  if (s->shm != NULL && first != h->payload_len)
+    return NETIPC_ERR_PROTOCOL;
   if (first == h->payload_len) {
     *payload = s->packet + NETIPC_HEADER_LEN;
     return NETIPC_OK;

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Level 2 typed calls: request sizing, encoding and response decoding for
+ * INCREMENT, STRING_REVERSE and CGROUPS_SNAPSHOT (codec.md), single and
+ * batch. Callers never see wire buffers or sizes.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "service/client-internal.h"
+
+static uint64_t
+align8(uint64_t x)
+{
+  return (x + NETIPC_ALIGNMENT - 1) & ~(uint64_t)(NETIPC_ALIGNMENT - 1);
+}
+
+static bool
+method_ok(const netipc_client *c, uint16_t method)
+{
+  return c != NULL && c->method == method;
+}
+
+/* ---- INCREMENT ---------------------------------------------------- */
+
+typedef struct inc_batch {
+  const uint64_t *values;
+  size_t n;
+} inc_batch;
+
+static size_t
+inc_len(const netipc__call *call)
+{
+  const inc_batch *in = call->in;
+  if (in->n == 1)
+    return NETIPC_INCREMENT_LEN;
+  return in->n * (NETIPC_DIR_ENTRY_LEN + align8(NETIPC_INCREMENT_LEN));
+}
+
+static netipc_err
+inc_encode(const netipc__call *call, uint8_t *buf, size_t cap, size_t *len)
+{
+  const inc_batch *in = call->in;
+  if (in->n == 1)
+    return netipc_increment_encode(in->values[0], buf, cap, len);
+  netipc_batch_builder b;
+  netipc_err err = netipc_batch_builder_init(&b, buf, cap, (uint32_t)in->n);
+  for (size_t i = 0; err == NETIPC_OK && i < in->n; i++) {
+    void *item;
+    size_t item_len;
+    err = netipc_batch_builder_reserve(&b, NETIPC_INCREMENT_LEN, &item);
+    if (err == NETIPC_OK)
+      err = netipc_increment_encode(in->values[i], item, NETIPC_INCREMENT_LEN,
+                                    &item_len);
+    if (err == NETIPC_OK)
+      err = netipc_batch_builder_commit(&b, item_len);
+  }
+  uint32_t payload_len, count;
+  if (err == NETIPC_OK)
+    err = netipc_batch_builder_finish(&b, &payload_len, &count);
+  *len = payload_len;
+  return err;
+}
+
+/*
+ * Visit item i of a response: the whole payload for a single call, the
+ * batch item otherwise.
+ */
+static netipc_err
+response_item(const netipc__call *call, const netipc_batch_view *v,
+              const uint8_t *payload, size_t len, uint32_t i,
+              const void **item, uint32_t *item_len)
+{
+  if (call->items <= 1) {
+    *item = payload;
+    *item_len = (uint32_t)len;
+    return NETIPC_OK;
+  }
+  return netipc_batch_item(v, i, item, item_len);
+}
+
+static netipc_err
+response_batch(const netipc__call *call, const netipc_header *h,
+               const uint8_t *payload, size_t len, netipc_batch_view *v)
+{
+  if (call->items <= 1)
+    return NETIPC_OK;
+  return netipc_batch_decode(payload, len, h->item_count, v);
+}
+
+static netipc_err
+inc_decode(const netipc__call *call, const netipc_header *h,
+           const uint8_t *payload, size_t len)
+{
+  const inc_batch *in = call->in;
+  uint64_t *out = call->out;
+  netipc_batch_view v;
+  netipc_err err = response_batch(call, h, payload, len, &v);
+  for (uint32_t i = 0; err == NETIPC_OK && i < in->n; i++) {
+    const void *item;
+    uint32_t item_len;
+    err = response_item(call, &v, payload, len, i, &item, &item_len);
+    if (err == NETIPC_OK)
+      err = netipc_increment_decode(item, item_len, &out[i]);
+  }
+  return err;
+}
+
+netipc_err
+netipc_client_increment_batch(netipc_client *c, const uint64_t *values,
+                              size_t n, uint32_t timeout_ms, uint64_t *results)
+{
+  if (!method_ok(c, NETIPC_METHOD_INCREMENT) ||
+      (n != 0 && (values == NULL || results == NULL)) || n > UINT32_MAX)
+    return NETIPC_ERR_INVALID_ARG;
+  if (n == 0)
+    return NETIPC_OK;
+  inc_batch in = {values, n};
+  netipc__call call = {NETIPC_METHOD_INCREMENT, (uint32_t)n, inc_len,
+                       inc_encode, inc_decode, &in, results};
+  return netipc__client_call(c, &call, timeout_ms);
+}
+
+netipc_err
+netipc_client_increment(netipc_client *c, uint64_t value, uint32_t timeout_ms,
+                        uint64_t *result)
+{
+  return netipc_client_increment_batch(c, &value, 1, timeout_ms, result);
+}
+
+/* ---- STRING_REVERSE ----------------------------------------------- */
+
+typedef struct str_batch {
+  const netipc_string_view *strs;
+  size_t n;
+} str_batch;
+
+static size_t
+str_len(const netipc__call *call)
+{
+  const str_batch *in = call->in;
+  if (in->n == 1)
+    return NETIPC_STRING_REVERSE_MIN_LEN + (size_t)in->strs[0].len;
+  uint64_t total = 0;
+  for (size_t i = 0; i < in->n; i++)
+    total += NETIPC_DIR_ENTRY_LEN +
+             align8((uint64_t)NETIPC_STRING_REVERSE_MIN_LEN + in->strs[i].len);
+  return total > SIZE_MAX ? SIZE_MAX : (size_t)total;
+}
+
+static netipc_err
+str_encode(const netipc__call *call, uint8_t *buf, size_t cap, size_t *len)
+{
+  const str_batch *in = call->in;
+  if (in->n == 1)
+    return netipc_string_reverse_encode(in->strs[0].ptr, in->strs[0].len, buf,
+                                        cap, len);
+  netipc_batch_builder b;
+  netipc_err err = netipc_batch_builder_init(&b, buf, cap, (uint32_t)in->n);
+  for (size_t i = 0; err == NETIPC_OK && i < in->n; i++) {
+    size_t need = NETIPC_STRING_REVERSE_MIN_LEN + (size_t)in->strs[i].len;
+    void *item;
+    size_t item_len;
+    err = netipc_batch_builder_reserve(&b, need, &item);
+    if (err == NETIPC_OK)
+      err = netipc_string_reverse_encode(in->strs[i].ptr, in->strs[i].len,
+                                         item, need, &item_len);
+    if (err == NETIPC_OK)
+      err = netipc_batch_builder_commit(&b, item_len);
+  }
+  uint32_t payload_len, count;
+  if (err == NETIPC_OK)
+    err = netipc_batch_builder_finish(&b, &payload_len, &count);
+  *len = payload_len;
+  return err;
+}
+
+static netipc_err
+str_decode(const netipc__call *call, const netipc_header *h,
+           const uint8_t *payload, size_t len)
+{
+  const str_batch *in = call->in;
+  netipc_string_view *out = call->out;
+  netipc_batch_view v;
+  netipc_err err = response_batch(call, h, payload, len, &v);
+  for (uint32_t i = 0; err == NETIPC_OK && i < in->n; i++) {
+    const void *item;
+    uint32_t item_len;
+    err = response_item(call, &v, payload, len, i, &item, &item_len);
+    if (err == NETIPC_OK)
+      err = netipc_string_reverse_decode(item, item_len, &out[i]);
+  }
+  return err;
+}
+
+netipc_err
+netipc_client_string_reverse_batch(netipc_client *c,
+                                   const netipc_string_view *strs, size_t n,
+                                   uint32_t timeout_ms,
+                                   netipc_string_view *results)
+{
+  if (!method_ok(c, NETIPC_METHOD_STRING_REVERSE) ||
+      (n != 0 && (strs == NULL || results == NULL)) || n > UINT32_MAX)
+    return NETIPC_ERR_INVALID_ARG;
+  for (size_t i = 0; i < n; i++)
+    if (strs[i].ptr == NULL && strs[i].len != 0)
+      return NETIPC_ERR_INVALID_ARG;
+  if (n == 0)
+    return NETIPC_OK;
+  str_batch in = {strs, n};
+  netipc__call call = {NETIPC_METHOD_STRING_REVERSE, (uint32_t)n, str_len,
+                       str_encode, str_decode, &in, results};
+  return netipc__client_call(c, &call, timeout_ms);
+}
+
+netipc_err
+netipc_client_string_reverse(netipc_client *c, const char *str, size_t len,
+                             uint32_t timeout_ms, netipc_string_view *result)
+{
+  if (len > UINT32_MAX)
+    return NETIPC_ERR_TOO_LARGE;
+  netipc_string_view in = {str, (uint32_t)len};
+  return netipc_client_string_reverse_batch(c, &in, 1, timeout_ms, result);
+}
+
+/* ---- CGROUPS_SNAPSHOT --------------------------------------------- */
+
+static size_t
+cg_len(const netipc__call *call)
+{
+  (void)call;
+  return NETIPC_CGROUPS_REQ_LEN;
+}
+
+static netipc_err
+cg_encode(const netipc__call *call, uint8_t *buf, size_t cap, size_t *len)
+{
+  (void)call;
+  return netipc_cgroups_req_encode(buf, cap, len);
+}
+
+static netipc_err
+cg_decode(const netipc__call *call, const netipc_header *h,
+          const uint8_t *payload, size_t len)
+{
+  (void)h;
+  return netipc_cgroups_view_decode(payload, len, call->out);
+}
+
+netipc_err
+netipc_client_cgroups_snapshot(netipc_client *c, uint32_t timeout_ms,
+                               netipc_cgroups_view *view)
+{
+  if (!method_ok(c, NETIPC_METHOD_CGROUPS_SNAPSHOT) || view == NULL)
+    return NETIPC_ERR_INVALID_ARG;
+  netipc__call call = {NETIPC_METHOD_CGROUPS_SNAPSHOT, 1, cg_len, cg_encode,
+                       cg_decode, NULL, view};
+  return netipc__client_call(c, &call, timeout_ms);
+}

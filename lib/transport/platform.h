@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * platform.h - the private contract every port supplies: threads, mutexes,
+ * atomics, clocks and sleeping. Level 2 and Level 3 use only these, so they
+ * build unchanged on every platform (posix/posix-thread.c, later
+ * windows/win-thread.c).
+ */
+#ifndef NETIPC_TRANSPORT_PLATFORM_H
+#define NETIPC_TRANSPORT_PLATFORM_H
+
+#include <netipc/common.h>
+
+typedef struct netipc__thread netipc__thread;
+typedef struct netipc__mutex netipc__mutex;
+
+/* Start fn(arg) on a new thread. Errors: NOMEM, SYSTEM. */
+netipc_err netipc__thread_create(netipc__thread **out, void (*fn)(void *),
+                                 void *arg);
+
+/* Wait for the thread to end and free it. */
+void netipc__thread_join(netipc__thread *t);
+
+/* A non-recursive mutex. Errors: NOMEM, SYSTEM. */
+netipc_err netipc__mutex_create(netipc__mutex **out);
+void netipc__mutex_lock(netipc__mutex *m);
+void netipc__mutex_unlock(netipc__mutex *m);
+void netipc__mutex_destroy(netipc__mutex *m);
+
+/* Sequentially consistent atomics on naturally aligned words. */
+uint32_t netipc__atomic_load32(const uint32_t *p);
+void netipc__atomic_store32(uint32_t *p, uint32_t v);
+uint32_t netipc__atomic_add32(uint32_t *p, uint32_t delta); /* new value */
+uint64_t netipc__atomic_load64(const uint64_t *p);
+void netipc__atomic_store64(uint64_t *p, uint64_t v);
+
+/* Milliseconds on a monotonic clock, and the wall clock in seconds. */
+uint64_t netipc__now_ms(void);
+uint64_t netipc__wall_seconds(void);
+
+/* Sleep for ms milliseconds (interrupted sleeps resume). */
+void netipc__sleep_ms(uint32_t ms);
+
+#endif /* NETIPC_TRANSPORT_PLATFORM_H */

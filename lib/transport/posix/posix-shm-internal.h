@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * posix-shm-internal.h - the Linux SHM_HYBRID data plane (posix-shm.md):
+ * one region file per session, one message per direction at a time,
+ * published with release stores and awaited by spinning, then futex.
+ */
+#ifndef NETIPC_TRANSPORT_POSIX_SHM_INTERNAL_H
+#define NETIPC_TRANSPORT_POSIX_SHM_INTERNAL_H
+
+#include <netipc/transport.h>
+
+#include "transport/posix/posix-internal.h"
+
+#define NETIPC__SHM_MAGIC 0x4E53484Du
+#define NETIPC__SHM_VERSION 3u
+#define NETIPC__SHM_HEADER_LEN 64u
+#define NETIPC__SHM_ALIGN 64u
+#define NETIPC__SHM_SUFFIX ".ipcshm"
+#define NETIPC__SHM_PATH_MAX 256u /* the reference's buffer, NUL included */
+#define NETIPC__SHM_ATTACH_RETRY_MS 5u
+#define NETIPC__SHM_ATTACH_TIMEOUT_MS 5000u
+#define NETIPC__SHM_WAIT_SLICE_MS 100u
+/* Adaptive spin bounds (rounds of CPU relax before sleeping in futex). */
+#define NETIPC__SHM_SPIN_INITIAL 128u
+#define NETIPC__SHM_SPIN_MIN 16u
+#define NETIPC__SHM_SPIN_MAX 65536u
+
+/* Offsets of the atomic words in the region header (posix-shm.md 3.1). */
+#define NETIPC__SHM_REQ_SEQ 32u
+#define NETIPC__SHM_RESP_SEQ 40u
+#define NETIPC__SHM_REQ_LEN 48u
+#define NETIPC__SHM_RESP_LEN 52u
+#define NETIPC__SHM_REQ_SIGNAL 56u
+#define NETIPC__SHM_RESP_SIGNAL 60u
+
+/* The profiles served by this data plane (0x04 runs exactly like 0x02). */
+#define NETIPC__SHM_PROFILES (NETIPC_PROFILE_SHM_HYBRID | NETIPC_PROFILE_SHM_FUTEX)
+
+typedef struct netipc__shm {
+  uint8_t *base;
+  size_t size;
+  int fd;
+  bool owner; /* the server: unlinks the file at teardown */
+  netipc_role role;
+  uint32_t req_off, req_cap, resp_off, resp_cap;
+  uint64_t recv_seen; /* last consumed sequence of the incoming direction */
+  uint32_t spin_limit;
+  char path[NETIPC__SHM_PATH_MAX];
+} netipc__shm;
+
+/*
+ * Server: create and initialise the region of session_id with capacities
+ * align64(32 + rq_max) / align64(32 + rs_max) (posix-shm.md 4, 5).
+ * Errors: BAD_NAME, PATH_TOO_LONG, INVALID_ARG (capacity overflow),
+ * ADDR_IN_USE (a live region holds the name), SYSTEM (open/mmap),
+ * NOSPACE (fallocate failed: the file is removed), NOMEM.
+ */
+netipc_err netipc__shm_create(const char *run_dir, const char *service,
+                              uint64_t session_id, uint32_t rq_max,
+                              uint32_t rs_max, netipc__shm **out);
+
+/*
+ * Client: attach to the region of session_id, retrying while it is not
+ * ready (posix-shm.md 6), and check the areas cover 32 + the agreed limits.
+ * Errors: NETIPC_ERR_SHM_ATTACH, NOMEM, BAD_NAME, PATH_TOO_LONG.
+ */
+netipc_err netipc__shm_attach(const char *run_dir, const char *service,
+                              uint64_t session_id, uint32_t rq_limit,
+                              uint32_t rs_limit, netipc__shm **out);
+
+/* Unmap and close; the owner also unlinks the file. NULL-safe. */
+void netipc__shm_destroy(netipc__shm *shm);
+
+/*
+ * Remove dead or junk regions of service in run_dir (posix-shm.md 11);
+ * live ones are never touched. Returns the number removed.
+ */
+unsigned netipc__shm_cleanup(const char *run_dir, const char *service);
+
+/*
+ * Publish one message (header bytes + payload) into the outgoing area
+ * (posix-shm.md 8). Errors: INVALID_ARG (length 0), LIMIT_EXCEEDED (over
+ * the area capacity; nothing published).
+ */
+netipc_err netipc__shm_publish(netipc__shm *shm, const uint8_t *hdr,
+                               const void *payload, size_t payload_len);
+
+/*
+ * Wait for the next incoming message and copy it to buf[0..cap)
+ * (posix-shm.md 9, 12): adaptive spin, then futex sleeps in slices;
+ * between slices the abort handle and the liveness of sock_fd are checked.
+ * Errors: TIMEOUT, ABORTED, DISCONNECTED, LIMIT_EXCEEDED (too large,
+ * consumed), PROTOCOL (length 0, consumed), SYSTEM.
+ */
+netipc_err netipc__shm_receive(netipc__shm *shm, uint64_t deadline,
+                               const netipc_abort *abort, int sock_fd,
+                               uint8_t *buf, size_t cap, size_t *len);
+
+/* Futex wrappers on a word shared between processes (non-private ops). */
+int netipc__futex_wait(uint32_t *word, uint32_t expected, uint32_t timeout_ms);
+void netipc__futex_wake(uint32_t *word);
+
+/* True when the peer at the other end of the socket is gone. */
+bool netipc__socket_peer_gone(int fd);
+
+#endif /* NETIPC_TRANSPORT_POSIX_SHM_INTERNAL_H */

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Stand-ins for the SHM data plane on hosts without futex or fallocate:
+ * SHM is never advertised there, so a session never holds a region.
+ */
+#include "config.h"
+
+#include "transport/posix/posix-shm-internal.h"
+
+netipc_err
+netipc__shm_create(const char *run_dir, const char *service,
+                   uint64_t session_id, uint32_t rq_max, uint32_t rs_max,
+                   netipc__shm **out)
+{
+  (void)run_dir, (void)service, (void)session_id, (void)rq_max, (void)rs_max;
+  (void)out;
+  return NETIPC_ERR_NOT_SUPPORTED;
+}
+
+netipc_err
+netipc__shm_attach(const char *run_dir, const char *service,
+                   uint64_t session_id, uint32_t rq_limit, uint32_t rs_limit,
+                   netipc__shm **out)
+{
+  (void)run_dir, (void)service, (void)session_id, (void)rq_limit;
+  (void)rs_limit, (void)out;
+  return NETIPC_ERR_SHM_ATTACH;
+}
+
+void
+netipc__shm_destroy(netipc__shm *shm)
+{
+  (void)shm;
+}
+
+unsigned
+netipc__shm_cleanup(const char *run_dir, const char *service)
+{
+  (void)run_dir, (void)service;
+  return 0;
+}
+
+netipc_err
+netipc__shm_publish(netipc__shm *shm, const uint8_t *hdr, const void *payload,
+                    size_t payload_len)
+{
+  (void)shm, (void)hdr, (void)payload, (void)payload_len;
+  return NETIPC_ERR_NOT_SUPPORTED;
+}
+
+netipc_err
+netipc__shm_receive(netipc__shm *shm, uint64_t deadline,
+                    const netipc_abort *abort, int sock_fd, uint8_t *buf,
+                    size_t cap, size_t *len)
+{
+  (void)shm, (void)deadline, (void)abort, (void)sock_fd, (void)buf, (void)cap;
+  (void)len;
+  return NETIPC_ERR_NOT_SUPPORTED;
+}
