@@ -146,17 +146,22 @@ netipc_session_send(netipc_session *s, const netipc_header *hdr,
     return NETIPC_ERR_TOO_LARGE;
   bool track = s->info.role == NETIPC_ROLE_CLIENT &&
                hdr->kind == NETIPC_KIND_REQUEST;
-  uint32_t limit, items;
-  session_limits(s, false, &limit, &items);
-  if (len > limit || hdr->item_count > items)
-    return NETIPC_ERR_LIMIT_EXCEEDED;
   /* SHM carries one message per direction at a time (posix-shm.md 10). */
   if (track && s->shm != NULL && s->inflight.count != 0)
     return NETIPC_ERR_NOT_SUPPORTED;
+  /* The id goes in first and comes back out on a limit failure, in the
+   * order of posix-uds.md 8. */
   if (track) {
     netipc_err err = netipc__inflight_add(&s->inflight, hdr->message_id);
     if (err != NETIPC_OK)
       return err;
+  }
+  uint32_t limit, items;
+  session_limits(s, false, &limit, &items);
+  if (len > limit || hdr->item_count > items) {
+    if (track)
+      netipc__inflight_remove(&s->inflight, hdr->message_id);
+    return NETIPC_ERR_LIMIT_EXCEEDED;
   }
   netipc_header h = *hdr;
   h.magic = NETIPC_MAGIC;
