@@ -9,5 +9,6 @@
 #include <netipc/codec.h>
 #include <netipc/transport.h>
 #include <netipc/service.h>
+#include <netipc/cache.h>
 
 #endif /* NETIPC_NETIPC_H */

@@ -12,6 +12,7 @@
 
 typedef struct netipc__thread netipc__thread;
 typedef struct netipc__mutex netipc__mutex;
+typedef struct netipc__rwlock netipc__rwlock;
 
 /* Start fn(arg) on a new thread. Errors: NOMEM, SYSTEM. */
 netipc_err netipc__thread_create(netipc__thread **out, void (*fn)(void *),
@@ -25,6 +26,17 @@ netipc_err netipc__mutex_create(netipc__mutex **out);
 void netipc__mutex_lock(netipc__mutex *m);
 void netipc__mutex_unlock(netipc__mutex *m);
 void netipc__mutex_destroy(netipc__mutex *m);
+
+/*
+ * A readers-writer lock: many readers at once, one writer excluding them.
+ * Errors: NOMEM, SYSTEM.
+ */
+netipc_err netipc__rwlock_create(netipc__rwlock **out);
+void netipc__rwlock_rdlock(netipc__rwlock *l);
+void netipc__rwlock_rdunlock(netipc__rwlock *l);
+void netipc__rwlock_wrlock(netipc__rwlock *l);
+void netipc__rwlock_wrunlock(netipc__rwlock *l);
+void netipc__rwlock_destroy(netipc__rwlock *l);
 
 /* Sequentially consistent atomics on naturally aligned words. */
 uint32_t netipc__atomic_load32(const uint32_t *p);

@@ -24,6 +24,8 @@
 #define NETIPC__SHM_SPIN_INITIAL 128u
 #define NETIPC__SHM_SPIN_MIN 16u
 #define NETIPC__SHM_SPIN_MAX 65536u
+/* Never spin longer than this: past it a futex sleep and wake is cheaper. */
+#define NETIPC__SHM_SPIN_MAX_NS 50000u
 
 /* Offsets of the atomic words in the region header (posix-shm.md 3.1). */
 #define NETIPC__SHM_REQ_SEQ 32u
@@ -45,6 +47,7 @@ typedef struct netipc__shm {
   uint32_t req_off, req_cap, resp_off, resp_cap;
   uint64_t recv_seen; /* last consumed sequence of the incoming direction */
   uint32_t spin_limit;
+  uint32_t spin_min, spin_max; /* equal: a fixed budget */
   char path[NETIPC__SHM_PATH_MAX];
 } netipc__shm;
 
@@ -95,6 +98,17 @@ netipc_err netipc__shm_publish(netipc__shm *shm, const uint8_t *hdr,
 netipc_err netipc__shm_receive(netipc__shm *shm, uint64_t deadline,
                                const netipc_abort *abort, int sock_fd,
                                uint8_t *buf, size_t cap, size_t *len);
+
+/*
+ * Benchmark hook: the spin policy of regions created or attached from now
+ * on in this process. fixed != 0 pins the spin budget to `fixed` rounds
+ * (the reference uses 128); otherwise the adaptive budget stays within
+ * [min, max]. Not thread-safe; set it before sessions start.
+ */
+void netipc__shm_spin_policy(uint32_t fixed, uint32_t min, uint32_t max);
+
+/* Set a new region's spin fields from the process-wide policy. */
+void netipc__shm_spin_init(netipc__shm *shm);
 
 /* Futex wrappers on a word shared between processes (non-private ops). */
 int netipc__futex_wait(uint32_t *word, uint32_t expected, uint32_t timeout_ms);

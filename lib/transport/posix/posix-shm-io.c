@@ -4,19 +4,27 @@
  * data -> length -> sequence -> signal -> wake is the contract; every word
  * is stored with release and loaded with acquire.
  *
- * Waiting is adaptive: a receiver spins for spin_limit rounds before it
- * sleeps in the futex. A message that shows up while spinning raises the
- * limit to twice the rounds it took; a spin that finds nothing halves it.
- * Busy ping-pong therefore converges on spinning just long enough to catch
- * the reply at cache-line latency, and an idle peer costs a few rounds.
+ * Waiting is adaptive: a receiver spins up to spin_limit rounds, then
+ * sleeps in the futex. A message caught late in the spin raises the budget
+ * to twice the rounds it took; after a spin that missed, a message that
+ * came within a few spin-lengths doubles the budget (the peer is busy) and
+ * a later one halves it (the peer is idle). Busy ping-pong settles at
+ * cache-line latency; an idle waiter spins only spin_min rounds. Results
+ * are in bench/ (bench-ping-pong), not asserted in tests.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 
 #include "transport/posix/posix-shm-internal.h"
+
+#define NS_PER_SEC 1000000000ull
+/* Headroom over the measured wait when the spin budget grows: 3/2. */
+#define SPIN_HEADROOM_NUM 3u
+#define SPIN_HEADROOM_DEN 2u
 
 /* The words and area of one direction of the region. */
 typedef struct shm_dir {
@@ -41,6 +49,31 @@ shm_direction(netipc__shm *shm, bool requests)
   d.area = b + (requests ? shm->req_off : shm->resp_off);
   d.cap = requests ? shm->req_cap : shm->resp_cap;
   return d;
+}
+
+/* The process-wide spin policy (see netipc__shm_spin_policy). */
+static uint32_t spin_fixed;
+static uint32_t spin_min = NETIPC__SHM_SPIN_MIN;
+static uint32_t spin_max = NETIPC__SHM_SPIN_MAX;
+
+void
+netipc__shm_spin_policy(uint32_t fixed, uint32_t min, uint32_t max)
+{
+  spin_fixed = fixed;
+  spin_min = min;
+  spin_max = max;
+}
+
+void
+netipc__shm_spin_init(netipc__shm *shm)
+{
+  shm->spin_min = spin_fixed ? spin_fixed : spin_min;
+  shm->spin_max = spin_fixed ? spin_fixed : spin_max;
+  shm->spin_limit = spin_fixed ? spin_fixed : NETIPC__SHM_SPIN_INITIAL;
+  if (shm->spin_limit < shm->spin_min)
+    shm->spin_limit = shm->spin_min;
+  if (shm->spin_limit > shm->spin_max)
+    shm->spin_limit = shm->spin_max;
 }
 
 static inline void
@@ -73,23 +106,60 @@ netipc__shm_publish(netipc__shm *shm, const uint8_t *hdr, const void *payload,
   return NETIPC_OK;
 }
 
+static uint64_t
+shm_now_ns(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+static void
+shm_spin_set(netipc__shm *shm, uint64_t rounds)
+{
+  if (rounds < shm->spin_min)
+    rounds = shm->spin_min;
+  if (rounds > shm->spin_max)
+    rounds = shm->spin_max;
+  shm->spin_limit = (uint32_t)rounds;
+}
+
 /* Phase 1: spin up to the adaptive limit; true if a message arrived. */
 static bool
 shm_spin(netipc__shm *shm, const shm_dir *d, uint64_t expected)
 {
   for (uint32_t round = 0; round < shm->spin_limit; round++) {
     if (atomic_load_explicit(d->seq, memory_order_acquire) >= expected) {
-      uint32_t wanted = round * 2;
-      if (wanted > shm->spin_limit)
-        shm->spin_limit =
-            wanted < NETIPC__SHM_SPIN_MAX ? wanted : NETIPC__SHM_SPIN_MAX;
+      /* Caught late in the budget: leave headroom for jitter. */
+      if ((uint64_t)round * 2 > shm->spin_limit)
+        shm_spin_set(shm, (uint64_t)round * 2);
       return true;
     }
     shm_cpu_relax();
   }
-  uint32_t halved = shm->spin_limit / 2;
-  shm->spin_limit = halved > NETIPC__SHM_SPIN_MIN ? halved : NETIPC__SHM_SPIN_MIN;
   return false;
+}
+
+/*
+ * After a spin that found nothing, judge it by when the message came. If
+ * it came within the longest worthwhile spin (past which a futex sleep
+ * and wake is cheaper), the peer is busy: size the budget to cover that
+ * wait with headroom, using the rounds-per-nanosecond just measured.
+ * Otherwise the peer is idle or slow: halve, down to the floor that makes
+ * idle waits nearly free.
+ */
+static void
+shm_spin_learn(netipc__shm *shm, uint64_t spin_ns, uint64_t waited_ns)
+{
+  uint64_t total = spin_ns + waited_ns;
+  if (waited_ns != UINT64_MAX && total <= NETIPC__SHM_SPIN_MAX_NS) {
+    uint64_t per_round = spin_ns / shm->spin_limit;
+    if (per_round == 0)
+      per_round = 1;
+    shm_spin_set(shm, total / per_round * SPIN_HEADROOM_NUM / SPIN_HEADROOM_DEN);
+  } else {
+    shm_spin_set(shm, shm->spin_limit / 2);
+  }
 }
 
 /* Phase 2: futex sleeps in slices, checking deadline, abort and peer. */
@@ -126,10 +196,13 @@ netipc__shm_receive(netipc__shm *shm, uint64_t deadline,
 {
   shm_dir d = shm_direction(shm, shm->role == NETIPC_ROLE_SERVER);
   uint64_t expected = shm->recv_seen + 1;
-  if (netipc_abort_is_signalled(abort))
-    return NETIPC_ERR_ABORTED;
+  /* Abort and peer liveness are checked when the wait turns to sleep. */
+  uint64_t spin_start = shm_now_ns();
   if (!shm_spin(shm, &d, expected)) {
+    uint64_t sleep_start = shm_now_ns();
     netipc_err err = shm_sleep(&d, expected, deadline, abort, sock_fd);
+    shm_spin_learn(shm, sleep_start - spin_start,
+                   err == NETIPC_OK ? shm_now_ns() - sleep_start : UINT64_MAX);
     if (err != NETIPC_OK)
       return err;
   }

@@ -57,3 +57,9 @@ netipc__shm_receive(netipc__shm *shm, uint64_t deadline,
   (void)len;
   return NETIPC_ERR_NOT_SUPPORTED;
 }
+
+void
+netipc__shm_spin_policy(uint32_t fixed, uint32_t min, uint32_t max)
+{
+  (void)fixed, (void)min, (void)max;
+}

@@ -70,6 +70,9 @@ region_remove_if_same(int dir, const char *entry, const struct stat *st)
   if (now.st_dev != st->st_dev || now.st_ino != st->st_ino)
     return false;
   int rc = unlinkat(dir, entry, 0);
+  /* A directory opens fine with O_RDONLY and is junk too (step 3). */
+  if (rc != 0 && errno == EISDIR)
+    rc = unlinkat(dir, entry, AT_REMOVEDIR);
   return rc == 0 || errno == ENOENT;
 }
 
@@ -223,7 +226,7 @@ region_new(const char *run_dir, const char *service, uint64_t session_id,
   if (shm == NULL)
     return NETIPC_ERR_NOMEM;
   shm->fd = -1;
-  shm->spin_limit = NETIPC__SHM_SPIN_INITIAL;
+  netipc__shm_spin_init(shm);
   int n = snprintf(shm->path, sizeof shm->path, "%s/%s", run_dir, entry);
   if (n < 0 || (size_t)n >= sizeof shm->path) {
     netipc__free(shm);

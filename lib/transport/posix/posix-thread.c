@@ -23,6 +23,10 @@ struct netipc__mutex {
   pthread_mutex_t m;
 };
 
+struct netipc__rwlock {
+  pthread_rwlock_t l;
+};
+
 static void *
 thread_trampoline(void *p)
 {
@@ -89,6 +93,53 @@ netipc__mutex_destroy(netipc__mutex *m)
     return;
   pthread_mutex_destroy(&m->m);
   netipc__free(m);
+}
+
+netipc_err
+netipc__rwlock_create(netipc__rwlock **out)
+{
+  netipc__rwlock *l = netipc__malloc(sizeof *l);
+  if (l == NULL)
+    return NETIPC_ERR_NOMEM;
+  if (pthread_rwlock_init(&l->l, NULL) != 0) {
+    netipc__free(l);
+    return NETIPC_ERR_SYSTEM;
+  }
+  *out = l;
+  return NETIPC_OK;
+}
+
+void
+netipc__rwlock_rdlock(netipc__rwlock *l)
+{
+  pthread_rwlock_rdlock(&l->l);
+}
+
+void
+netipc__rwlock_rdunlock(netipc__rwlock *l)
+{
+  pthread_rwlock_unlock(&l->l);
+}
+
+void
+netipc__rwlock_wrlock(netipc__rwlock *l)
+{
+  pthread_rwlock_wrlock(&l->l);
+}
+
+void
+netipc__rwlock_wrunlock(netipc__rwlock *l)
+{
+  pthread_rwlock_unlock(&l->l);
+}
+
+void
+netipc__rwlock_destroy(netipc__rwlock *l)
+{
+  if (l == NULL)
+    return;
+  pthread_rwlock_destroy(&l->l);
+  netipc__free(l);
 }
 
 uint32_t

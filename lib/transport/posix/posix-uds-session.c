@@ -42,12 +42,15 @@ netipc__uds_session_new(int fd, struct netipc__shm *shm,
   netipc__inflight_init(&s->inflight);
   /* On UDS every record fits min(packet size, 32 + incoming limit): a
    * larger message is chunked, a smaller limit makes larger records
-   * illegal. On SHM a message is never chunked. */
+   * illegal. On SHM the buffer takes a whole incoming area, so an
+   * over-limit message is still read and its header handed back. */
   uint32_t limit, items;
   session_limits(s, true, &limit, &items);
   uint64_t cap = (uint64_t)NETIPC_HEADER_LEN + limit;
   if (shm == NULL && cap > info->packet_size)
     cap = info->packet_size;
+  if (shm != NULL)
+    cap = info->role == NETIPC_ROLE_SERVER ? shm->req_cap : shm->resp_cap;
   s->packet_cap = (size_t)cap;
   s->packet = netipc__malloc(s->packet_cap);
   if (s->packet == NULL) {
