@@ -34,7 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static inline uint8_t *
 fuzz_dup(const uint8_t *data, size_t size)
 {
-  uint8_t *p = malloc(size != 0 ? size : 1);
+  /* calloc: the empty input's one spare byte is then defined too. */
+  uint8_t *p = calloc(1, size != 0 ? size : 1);
   if (p == NULL)
     abort();
   if (size != 0)
