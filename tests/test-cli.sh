@@ -14,7 +14,8 @@ NETIPC="$top_builddir/tools/netipc"
 DATA="$top_srcdir/tests/data"
 READY_TIMEOUT=${NETIPC_CLI_READY_TIMEOUT:-30}
 
-echo "1..40"
+plan=45
+echo "1..$plan"
 
 n=0
 failed=0
@@ -235,6 +236,25 @@ if command -v python3 >/dev/null 2>&1; then
 else
   skip "snapshot --json output parses as JSON" "python3 not found"
 fi
+
+cli lookup --name init.scope
+grep -qx "$(printf '1288464613\t0\t1\tinit.scope\t/sys/fs/cgroup/init.scope')" "$tmp/cli.out"
+ok $(( rc != 0 || $? != 0 )) "lookup --name (hash = simple_hash) prints the TSV line"
+
+cli lookup --name user.slice --hash 3215621727
+grep -qx "$(printf '3215621727\t2\t0\tuser.slice\t/sys/fs/cgroup/user.slice')" "$tmp/cli.out"
+ok $(( rc != 0 || $? != 0 )) "lookup --name --hash finds a producer-hashed item"
+
+cli lookup --name user.slice --hash 12345
+grep -q "not found" "$tmp/cli.err"
+ok $(( rc != 1 || $? != 0 )) "lookup with the wrong --hash: exit 1, not found"
+
+cli lookup --name no-such.scope
+grep -q "not found" "$tmp/cli.err"
+ok $(( rc != 1 || $? != 0 )) "lookup of a missing name: exit 1, not found"
+
+cli lookup
+ok $(( rc != 2 )) "lookup without --name is a usage error"
 stop "$cgf_pid"
 
 "$NETIPC" --run-dir "$run" serve cgroups-snapshot \
@@ -316,8 +336,8 @@ else
   skip "shm server exits 0 and leaves no endpoint files" "built without SHM"
 fi
 
-if [ "$n" -ne 40 ]; then
-  echo "# planned 40 tests but ran $n"
+if [ "$n" -ne "$plan" ]; then
+  echo "# planned $plan tests but ran $n"
   exit 1
 fi
 exit 0

@@ -228,8 +228,9 @@ uds_msg_build(uint8_t *buf, size_t cap, const netipc_header *h,
   if (cap < NETIPC_HEADER_LEN + len ||
       netipc_header_encode(h, buf, cap) != NETIPC_OK)
     uds_bail("uds_msg_build: buffer too small");
+  /* memmove: callers may pass a payload that already sits inside buf. */
   if (len != 0)
-    memcpy(buf + NETIPC_HEADER_LEN, payload, len);
+    memmove(buf + NETIPC_HEADER_LEN, payload, len);
   return NETIPC_HEADER_LEN + len;
 }
 

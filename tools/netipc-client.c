@@ -95,17 +95,7 @@ nt_client_open(const nt_options *o, const char *service, uint16_t method,
                uint32_t batch_items, netipc_client **out)
 {
   netipc_client_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.run_dir = o->run_dir;
-  cfg.service_name = service;
-  cfg.supported_profiles = o->supported_profiles;
-  cfg.preferred_profiles = o->preferred_profiles;
-  cfg.max_request_payload_bytes = o->max_request;
-  cfg.max_response_payload_bytes = o->max_response;
-  cfg.max_request_batch_items = batch_items;
-  cfg.auth_token = o->auth_token;
-  cfg.timeout_ms = o->timeout_ms;
-
+  nt_client_config(o, service, batch_items, &cfg);
   netipc_client *c = NULL;
   netipc_err err = netipc_client_create(&cfg, method, &c);
   if (err != NETIPC_OK)
@@ -130,15 +120,40 @@ nt_client_open(const nt_options *o, const char *service, uint16_t method,
 }
 
 int
-nt_client_fail(const nt_options *o, const char *service, netipc_client *c,
-               const char *what, netipc_err err)
+nt_client_fail(const nt_options *o, const char *service,
+               const netipc_client *c, const char *what, netipc_err err)
 {
   netipc_client_status st;
   netipc_client_status_get(c, &st);
   if (err != NETIPC_ERR_TIMEOUT && report_state(o, service, st.state))
     return NT_EXIT_FAIL;
+  if (err == NETIPC_ERR_NOT_READY) {
+    /* Never connected: say why, as nt_client_open does. */
+    netipc_err why = diagnose_connect(o, service, 0);
+    if (why == NETIPC_ERR_NOT_FOUND)
+      return nt_error("service '%s' not found in %s", service, o->run_dir);
+    return nt_error("service '%s' in %s: connection failed: %s", service,
+                    o->run_dir,
+                    why != NETIPC_OK ? err_text(why) : "transient failure");
+  }
   return nt_error("service '%s' in %s: %s: %s", service, o->run_dir, what,
                   err_text(err));
+}
+
+void
+nt_client_config(const nt_options *o, const char *service,
+                 uint32_t batch_items, netipc_client_config *cfg)
+{
+  memset(cfg, 0, sizeof *cfg);
+  cfg->run_dir = o->run_dir;
+  cfg->service_name = service;
+  cfg->supported_profiles = o->supported_profiles;
+  cfg->preferred_profiles = o->preferred_profiles;
+  cfg->max_request_payload_bytes = o->max_request;
+  cfg->max_response_payload_bytes = o->max_response;
+  cfg->max_request_batch_items = batch_items;
+  cfg->auth_token = o->auth_token;
+  cfg->timeout_ms = o->timeout_ms;
 }
 
 void

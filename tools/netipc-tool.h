@@ -94,7 +94,11 @@ int nt_client_open(const nt_options *o, const char *service, uint16_t method,
 
 /* Report a failed call on c (one line) and return NT_EXIT_FAIL. */
 int nt_client_fail(const nt_options *o, const char *service,
-                   netipc_client *c, const char *what, netipc_err err);
+                   const netipc_client *c, const char *what, netipc_err err);
+
+/* The Level 2 client configuration the global options describe. */
+void nt_client_config(const nt_options *o, const char *service,
+                      uint32_t batch_items, netipc_client_config *cfg);
 
 /* With --verbose: the negotiated session, if it changed since *last_id. */
 void nt_client_verbose(const nt_options *o, const char *service,
@@ -105,6 +109,7 @@ void nt_client_verbose(const nt_options *o, const char *service,
 int nt_cmd_serve(const nt_options *o, int argc, char **argv);
 int nt_cmd_call(const nt_options *o, int argc, char **argv);
 int nt_cmd_snapshot(const nt_options *o, int argc, char **argv);
+int nt_cmd_lookup(const nt_options *o, int argc, char **argv);
 int nt_cmd_bench(const nt_options *o, int argc, char **argv);
 
 /* Flush stdout and report a write error. Returns rc or NT_EXIT_FAIL. */

@@ -28,6 +28,9 @@ static const char usage_text[] =
     "  call increment N         print N+1\n"
     "  call string-reverse TEXT print TEXT reversed (bytes)\n"
     "  snapshot [--json]        print the cgroups snapshot (TSV or JSON)\n"
+    "  lookup --name NAME [--hash H]\n"
+    "                           print one item of the snapshot (hash defaults\n"
+    "                           to simple_hash(NAME)); exit 1 if not found\n"
     "  bench ping-pong [--duration S] [--rate R] [--batch N]\n"
     "        INCREMENT round trips against `serve increment`; prints\n"
     "        scenario,throughput_per_s,p50_us,p95_us,p99_us,client_cpu_pct\n"
@@ -360,6 +363,8 @@ main(int argc, char **argv)
     return nt_cmd_call(&o, cargc, cargv);
   if (strcmp(cmd, "snapshot") == 0)
     return nt_cmd_snapshot(&o, cargc, cargv);
+  if (strcmp(cmd, "lookup") == 0)
+    return nt_cmd_lookup(&o, cargc, cargv);
   if (strcmp(cmd, "bench") == 0)
     return nt_cmd_bench(&o, cargc, cargv);
   if (cmd[0] == '-')

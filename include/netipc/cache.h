@@ -121,6 +121,13 @@ NETIPC_API void netipc_cache_item_free(netipc_cache_item *item);
 NETIPC_API void netipc_cache_status_get(netipc_cache *c,
                                         netipc_cache_status *out);
 
+/*
+ * The embedded Level 2 context, for diagnostics only (status, negotiated
+ * session). Do not call typed calls, refresh or close on it. Valid until
+ * netipc_cache_destroy; same thread rules as netipc_cache_status_get.
+ */
+NETIPC_API const netipc_client *netipc_cache_client(const netipc_cache *c);
+
 /* The Level 2 abort of the embedded context (level2.md 7). */
 NETIPC_API void netipc_cache_abort(netipc_cache *c);
 NETIPC_API void netipc_cache_clear_abort(netipc_cache *c);

@@ -225,8 +225,9 @@ NETIPC_API netipc_err netipc_server_start(netipc_server *s);
 NETIPC_API void netipc_server_stop(netipc_server *s);
 
 /*
- * Stop accepting, wait up to timeout_ms for sessions to end, then break
- * the rest and join every thread. True if all ended in time.
+ * Stop accepting and remove the endpoint (new clients see "not found"),
+ * wait up to timeout_ms for sessions to end, then break the rest and join
+ * every thread. True if all ended in time. Only destroy may follow.
  */
 NETIPC_API bool netipc_server_drain(netipc_server *s, uint32_t timeout_ms);
 

@@ -379,6 +379,12 @@ netipc_cache_status_get(netipc_cache *c, netipc_cache_status *out)
   netipc__mutex_unlock(c->refresh_lock);
 }
 
+const netipc_client *
+netipc_cache_client(const netipc_cache *c)
+{
+  return c != NULL ? c->client : NULL;
+}
+
 void
 netipc_cache_abort(netipc_cache *c)
 {

@@ -56,7 +56,7 @@ inc_encode(const netipc__call *call, uint8_t *buf, size_t cap, size_t *len)
     if (err == NETIPC_OK)
       err = netipc_batch_builder_commit(&b, item_len);
   }
-  uint32_t payload_len, count;
+  uint32_t payload_len = 0, count = 0;
   if (err == NETIPC_OK)
     err = netipc_batch_builder_finish(&b, &payload_len, &count);
   *len = payload_len;
@@ -169,7 +169,7 @@ str_encode(const netipc__call *call, uint8_t *buf, size_t cap, size_t *len)
     if (err == NETIPC_OK)
       err = netipc_batch_builder_commit(&b, item_len);
   }
-  uint32_t payload_len, count;
+  uint32_t payload_len = 0, count = 0;
   if (err == NETIPC_OK)
     err = netipc_batch_builder_finish(&b, &payload_len, &count);
   *len = payload_len;

@@ -221,6 +221,10 @@ netipc_server_drain(netipc_server *s, uint32_t timeout_ms)
   netipc_abort_signal(s->accept_stop);
   netipc__thread_join(s->acceptor);
   s->acceptor = NULL;
+  /* Close the endpoint now: a client must not sit in a handshake nobody
+   * will answer. Live sessions keep their own sockets. */
+  netipc_listener_destroy(s->listener);
+  s->listener = NULL;
   uint64_t deadline = netipc__now_ms() + timeout_ms;
   while (netipc_server_sessions(s) != 0 && netipc__now_ms() < deadline)
     netipc__sleep_ms(SERVER_DRAIN_POLL_MS);

@@ -101,7 +101,20 @@ netipc__rwlock_create(netipc__rwlock **out)
   netipc__rwlock *l = netipc__malloc(sizeof *l);
   if (l == NULL)
     return NETIPC_ERR_NOMEM;
-  if (pthread_rwlock_init(&l->l, NULL) != 0) {
+  /* Writers first: with glibc's default a stream of readers can hold a
+   * waiting writer off forever, and a cache refresh must publish
+   * (level3.md 7). */
+  pthread_rwlockattr_t attr;
+  int rc = pthread_rwlockattr_init(&attr);
+#ifdef __GLIBC__
+  if (rc == 0)
+    rc = pthread_rwlockattr_setkind_np(
+        &attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+#endif
+  if (rc == 0)
+    rc = pthread_rwlock_init(&l->l, &attr);
+  pthread_rwlockattr_destroy(&attr);
+  if (rc != 0) {
     netipc__free(l);
     return NETIPC_ERR_SYSTEM;
   }
