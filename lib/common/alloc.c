@@ -2,6 +2,9 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+#include <netipc/common.h>
 
 #include "common/alloc.h"
 
@@ -44,4 +47,28 @@ void
 netipc__free(void *ptr)
 {
   free(ptr);
+}
+
+char *
+netipc__strdup(const char *s)
+{
+  size_t n = strlen(s) + 1;
+  char *copy = netipc__malloc(n);
+  if (copy != NULL)
+    memcpy(copy, s, n);
+  return copy;
+}
+
+netipc_err
+netipc__grow(void *buf_ptr, size_t *cap, size_t need)
+{
+  void **buf = buf_ptr;
+  if (need <= *cap)
+    return NETIPC_OK;
+  void *p = netipc__realloc(*buf, need);
+  if (p == NULL)
+    return NETIPC_ERR_NOMEM;
+  *buf = p;
+  *cap = need;
+  return NETIPC_OK;
 }

@@ -8,11 +8,23 @@
 
 #include <stddef.h>
 
+#include <netipc/common.h>
+
 /* malloc/calloc/realloc/free wrappers; NULL on failure (or injected). */
 void *netipc__malloc(size_t size);
 void *netipc__calloc(size_t count, size_t size);
 void *netipc__realloc(void *ptr, size_t size);
 void netipc__free(void *ptr);
+
+/* A heap copy of a NUL-terminated string; NULL on failure. */
+char *netipc__strdup(const char *s);
+
+/*
+ * Make the growable buffer *buf (capacity *cap) hold at least need bytes,
+ * keeping its contents; it only grows. Errors: NETIPC_ERR_NOMEM (the old
+ * buffer is kept).
+ */
+netipc_err netipc__grow(void *buf_ptr, size_t *cap, size_t need);
 
 /*
  * Test hook: make the n-th allocation from now (1 = the next) fail, and

@@ -48,19 +48,6 @@ call_grow(uint32_t *proposal, uint64_t wanted, uint32_t cap)
     *proposal = grown;
 }
 
-static netipc_err
-call_reserve(netipc_client *c, size_t len)
-{
-  if (len <= c->request_cap)
-    return NETIPC_OK;
-  uint8_t *p = netipc__realloc(c->request, len);
-  if (p == NULL)
-    return NETIPC_ERR_NOMEM;
-  c->request = p;
-  c->request_cap = len;
-  return NETIPC_OK;
-}
-
 /* Encode and send; an oversized request grows the proposal (6.3). */
 static netipc_err
 call_send(netipc_client *c, const netipc__call *call, netipc_header *h)
@@ -73,7 +60,7 @@ call_send(netipc_client *c, const netipc__call *call, netipc_header *h)
   }
   if (call->items > info->max_request_batch_items)
     return NETIPC_ERR_OVERFLOW; /* batch proposals never grow */
-  netipc_err err = call_reserve(c, len);
+  netipc_err err = netipc__grow(&c->request, &c->request_cap, len);
   if (err == NETIPC_OK)
     err = call->encode(call, c->request, c->request_cap, &len);
   if (err != NETIPC_OK)

@@ -38,29 +38,48 @@ inc_len(const netipc__call *call)
   return in->n * (NETIPC_DIR_ENTRY_LEN + align8(NETIPC_INCREMENT_LEN));
 }
 
+/* Encode item i of a batch into dst[0..room), setting *written. */
+typedef netipc_err (*item_encode_fn)(const netipc__call *call, size_t i,
+                                     void *dst, size_t room, size_t *written);
+
+/* A batch request: every item through item_fn, straight into the batch. */
 static netipc_err
-inc_encode(const netipc__call *call, uint8_t *buf, size_t cap, size_t *len)
+encode_batch(const netipc__call *call, size_t n, item_encode_fn item_fn,
+             uint8_t *buf, size_t cap, size_t *len)
 {
-  const inc_batch *in = call->in;
-  if (in->n == 1)
-    return netipc_increment_encode(in->values[0], buf, cap, len);
   netipc_batch_builder b;
-  netipc_err err = netipc_batch_builder_init(&b, buf, cap, (uint32_t)in->n);
-  for (size_t i = 0; err == NETIPC_OK && i < in->n; i++) {
+  netipc_err err = netipc_batch_builder_init(&b, buf, cap, (uint32_t)n);
+  for (size_t i = 0; err == NETIPC_OK && i < n; i++) {
     void *item;
-    size_t item_len;
-    err = netipc_batch_builder_reserve(&b, NETIPC_INCREMENT_LEN, &item);
+    size_t room = netipc_batch_builder_room(&b), written = 0;
+    err = netipc_batch_builder_reserve(&b, room, &item);
     if (err == NETIPC_OK)
-      err = netipc_increment_encode(in->values[i], item, NETIPC_INCREMENT_LEN,
-                                    &item_len);
+      err = item_fn(call, i, item, room, &written);
     if (err == NETIPC_OK)
-      err = netipc_batch_builder_commit(&b, item_len);
+      err = netipc_batch_builder_commit(&b, written);
   }
   uint32_t payload_len = 0, count = 0;
   if (err == NETIPC_OK)
     err = netipc_batch_builder_finish(&b, &payload_len, &count);
   *len = payload_len;
   return err;
+}
+
+static netipc_err
+inc_item(const netipc__call *call, size_t i, void *dst, size_t room,
+         size_t *written)
+{
+  const inc_batch *in = call->in;
+  return netipc_increment_encode(in->values[i], dst, room, written);
+}
+
+static netipc_err
+inc_encode(const netipc__call *call, uint8_t *buf, size_t cap, size_t *len)
+{
+  const inc_batch *in = call->in;
+  if (in->n == 1)
+    return inc_item(call, 0, buf, cap, len);
+  return encode_batch(call, in->n, inc_item, buf, cap, len);
 }
 
 /*
@@ -150,30 +169,21 @@ str_len(const netipc__call *call)
 }
 
 static netipc_err
+str_item(const netipc__call *call, size_t i, void *dst, size_t room,
+         size_t *written)
+{
+  const str_batch *in = call->in;
+  return netipc_string_reverse_encode(in->strs[i].ptr, in->strs[i].len, dst,
+                                      room, written);
+}
+
+static netipc_err
 str_encode(const netipc__call *call, uint8_t *buf, size_t cap, size_t *len)
 {
   const str_batch *in = call->in;
   if (in->n == 1)
-    return netipc_string_reverse_encode(in->strs[0].ptr, in->strs[0].len, buf,
-                                        cap, len);
-  netipc_batch_builder b;
-  netipc_err err = netipc_batch_builder_init(&b, buf, cap, (uint32_t)in->n);
-  for (size_t i = 0; err == NETIPC_OK && i < in->n; i++) {
-    size_t need = NETIPC_STRING_REVERSE_MIN_LEN + (size_t)in->strs[i].len;
-    void *item;
-    size_t item_len;
-    err = netipc_batch_builder_reserve(&b, need, &item);
-    if (err == NETIPC_OK)
-      err = netipc_string_reverse_encode(in->strs[i].ptr, in->strs[i].len,
-                                         item, need, &item_len);
-    if (err == NETIPC_OK)
-      err = netipc_batch_builder_commit(&b, item_len);
-  }
-  uint32_t payload_len = 0, count = 0;
-  if (err == NETIPC_OK)
-    err = netipc_batch_builder_finish(&b, &payload_len, &count);
-  *len = payload_len;
-  return err;
+    return str_item(call, 0, buf, cap, len);
+  return encode_batch(call, in->n, str_item, buf, cap, len);
 }
 
 static netipc_err

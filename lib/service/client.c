@@ -31,16 +31,6 @@ netipc__next_pow2(uint64_t n)
   return (uint32_t)p;
 }
 
-static char *
-client_strdup(const char *s)
-{
-  size_t n = strlen(s) + 1;
-  char *copy = netipc__malloc(n);
-  if (copy != NULL)
-    memcpy(copy, s, n);
-  return copy;
-}
-
 static uint32_t
 client_or(uint32_t v, uint32_t fallback)
 {
@@ -90,8 +80,8 @@ netipc_client_create(const netipc_client_config *cfg, uint16_t method,
     return NETIPC_ERR_NOMEM;
   c->method = method;
   c->state = NETIPC_CLIENT_DISCONNECTED;
-  c->run_dir = client_strdup(cfg->run_dir);
-  c->service_name = client_strdup(cfg->service_name);
+  c->run_dir = netipc__strdup(cfg->run_dir);
+  c->service_name = netipc__strdup(cfg->service_name);
   err = c->run_dir && c->service_name ? netipc_abort_create(&c->abort)
                                       : NETIPC_ERR_NOMEM;
   if (err != NETIPC_OK) {

@@ -11,16 +11,6 @@
 #include "common/alloc.h"
 #include "service/server-internal.h"
 
-static char *
-server_strdup(const char *s)
-{
-  size_t n = strlen(s) + 1;
-  char *copy = netipc__malloc(n);
-  if (copy != NULL)
-    memcpy(copy, s, n);
-  return copy;
-}
-
 static bool
 server_handler_ok(const netipc_server_config *cfg)
 {
@@ -77,8 +67,8 @@ netipc_server_create(const netipc_server_config *cfg, netipc_server **out)
     return NETIPC_ERR_NOMEM;
   s->cfg = *cfg;
   server_defaults(&s->cfg);
-  s->run_dir = server_strdup(cfg->run_dir);
-  s->service_name = server_strdup(cfg->service_name);
+  s->run_dir = netipc__strdup(cfg->run_dir);
+  s->service_name = netipc__strdup(cfg->service_name);
   s->cfg.run_dir = s->run_dir;
   s->cfg.service_name = s->service_name;
   s->nslots = s->cfg.workers;

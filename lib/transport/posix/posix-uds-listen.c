@@ -94,16 +94,6 @@ listen_bind(int fd, const struct sockaddr_un *addr)
   return saved == EADDRINUSE ? NETIPC_ERR_ADDR_IN_USE : NETIPC_ERR_SYSTEM;
 }
 
-static char *
-listen_strdup(const char *s)
-{
-  size_t n = strlen(s) + 1;
-  char *copy = netipc__malloc(n);
-  if (copy != NULL)
-    memcpy(copy, s, n);
-  return copy;
-}
-
 static void
 listen_free(netipc_listener *l)
 {
@@ -142,8 +132,8 @@ netipc_listener_create(const netipc_transport_config *cfg,
   netipc_err err = netipc__uds_address(cfg->run_dir, cfg->service_name,
                                        &l->addr);
   if (err == NETIPC_OK) {
-    l->run_dir = listen_strdup(cfg->run_dir);
-    l->service_name = listen_strdup(cfg->service_name);
+    l->run_dir = netipc__strdup(cfg->run_dir);
+    l->service_name = netipc__strdup(cfg->service_name);
     if (l->run_dir == NULL || l->service_name == NULL)
       err = NETIPC_ERR_NOMEM;
   }

@@ -183,26 +183,13 @@ netipc_session_send(netipc_session *s, const netipc_header *hdr,
   return err == NETIPC_OK ? NETIPC_OK : session_break(s, err);
 }
 
-/* Make the reassembly buffer hold len bytes (len is within the limit). */
-static netipc_err
-session_reserve(netipc_session *s, size_t len)
-{
-  if (len <= s->message_cap)
-    return NETIPC_OK;
-  uint8_t *p = netipc__realloc(s->message, len);
-  if (p == NULL)
-    return NETIPC_ERR_NOMEM;
-  s->message = p;
-  s->message_cap = len;
-  return NETIPC_OK;
-}
-
 /* Read continuations 1..n of a chunked message into s->message. */
 static netipc_err
 session_reassemble(netipc_session *s, const netipc_header *h, size_t first,
                    uint64_t deadline, const netipc_abort *abort)
 {
-  netipc_err err = session_reserve(s, h->payload_len);
+  /* payload_len is within the agreed limit: the buffer stays bounded. */
+  netipc_err err = netipc__grow(&s->message, &s->message_cap, h->payload_len);
   if (err != NETIPC_OK)
     return err;
   memcpy(s->message, s->packet + NETIPC_HEADER_LEN, first);
