@@ -82,48 +82,41 @@ inc_encode(const netipc__call *call, uint8_t *buf, size_t cap, size_t *len)
   return encode_batch(call, in->n, inc_item, buf, cap, len);
 }
 
-/*
- * Visit item i of a response: the whole payload for a single call, the
- * batch item otherwise.
- */
+/* Decode item i of a response (the whole payload for a single call). */
+typedef netipc_err (*item_decode_fn)(const netipc__call *call, uint32_t i,
+                                     const void *item, uint32_t item_len);
+
 static netipc_err
-response_item(const netipc__call *call, const netipc_batch_view *v,
-              const uint8_t *payload, size_t len, uint32_t i,
-              const void **item, uint32_t *item_len)
+decode_items(const netipc__call *call, const netipc_header *h,
+             const uint8_t *payload, size_t len, item_decode_fn item_fn)
 {
-  if (call->items <= 1) {
-    *item = payload;
-    *item_len = (uint32_t)len;
-    return NETIPC_OK;
+  if (call->items <= 1)
+    return item_fn(call, 0, payload, (uint32_t)len);
+  netipc_batch_view v;
+  netipc_err err = netipc_batch_decode(payload, len, h->item_count, &v);
+  for (uint32_t i = 0; err == NETIPC_OK && i < call->items; i++) {
+    const void *item;
+    uint32_t item_len;
+    err = netipc_batch_item(&v, i, &item, &item_len);
+    if (err == NETIPC_OK)
+      err = item_fn(call, i, item, item_len);
   }
-  return netipc_batch_item(v, i, item, item_len);
+  return err;
 }
 
 static netipc_err
-response_batch(const netipc__call *call, const netipc_header *h,
-               const uint8_t *payload, size_t len, netipc_batch_view *v)
+inc_decode_item(const netipc__call *call, uint32_t i, const void *item,
+                uint32_t item_len)
 {
-  if (call->items <= 1)
-    return NETIPC_OK;
-  return netipc_batch_decode(payload, len, h->item_count, v);
+  uint64_t *out = call->out;
+  return netipc_increment_decode(item, item_len, &out[i]);
 }
 
 static netipc_err
 inc_decode(const netipc__call *call, const netipc_header *h,
            const uint8_t *payload, size_t len)
 {
-  const inc_batch *in = call->in;
-  uint64_t *out = call->out;
-  netipc_batch_view v;
-  netipc_err err = response_batch(call, h, payload, len, &v);
-  for (uint32_t i = 0; err == NETIPC_OK && i < in->n; i++) {
-    const void *item;
-    uint32_t item_len;
-    err = response_item(call, &v, payload, len, i, &item, &item_len);
-    if (err == NETIPC_OK)
-      err = netipc_increment_decode(item, item_len, &out[i]);
-  }
-  return err;
+  return decode_items(call, h, payload, len, inc_decode_item);
 }
 
 netipc_err
@@ -187,21 +180,18 @@ str_encode(const netipc__call *call, uint8_t *buf, size_t cap, size_t *len)
 }
 
 static netipc_err
+str_decode_item(const netipc__call *call, uint32_t i, const void *item,
+                uint32_t item_len)
+{
+  netipc_string_view *out = call->out;
+  return netipc_string_reverse_decode(item, item_len, &out[i]);
+}
+
+static netipc_err
 str_decode(const netipc__call *call, const netipc_header *h,
            const uint8_t *payload, size_t len)
 {
-  const str_batch *in = call->in;
-  netipc_string_view *out = call->out;
-  netipc_batch_view v;
-  netipc_err err = response_batch(call, h, payload, len, &v);
-  for (uint32_t i = 0; err == NETIPC_OK && i < in->n; i++) {
-    const void *item;
-    uint32_t item_len;
-    err = response_item(call, &v, payload, len, i, &item, &item_len);
-    if (err == NETIPC_OK)
-      err = netipc_string_reverse_decode(item, item_len, &out[i]);
-  }
-  return err;
+  return decode_items(call, h, payload, len, str_decode_item);
 }
 
 netipc_err
