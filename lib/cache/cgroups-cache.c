@@ -31,8 +31,9 @@ struct netipc__snapshot {
   uint32_t count;
   uint32_t systemd_enabled;
   uint64_t generation;
-  uint32_t index_bits; /* 0: no index, scan */
-  cache_slot *index;
+  uint32_t index_shift; /* 32 - log2(slots) */
+  uint32_t index_mask;  /* slots - 1 */
+  cache_slot *index;    /* NULL: no index, scan */
   uint32_t *next; /* next item with the same hash, in order */
   netipc_cache_item *items;
 };
@@ -59,10 +60,19 @@ snapshot_free(snapshot *s)
   netipc__free(s);
 }
 
-static inline uint32_t
-snapshot_slot(uint32_t hash, uint32_t bits)
+/* The hot path must inline whatever the optimiser's call-site budget. */
+#if defined(__GNUC__)
+#define CACHE_HOT static inline __attribute__((always_inline))
+#elif defined(_MSC_VER)
+#define CACHE_HOT static __forceinline
+#else
+#define CACHE_HOT static inline
+#endif
+
+CACHE_HOT uint32_t
+snapshot_slot(uint32_t hash, uint32_t shift)
 {
-  return (hash * CACHE_HASH_MIX) >> (32 - bits);
+  return (hash * CACHE_HASH_MIX) >> shift;
 }
 
 /* Size the arena and validate every item (codec.md 5.8 stage B). */
@@ -109,14 +119,15 @@ snapshot_index(snapshot *s)
     s->index[i].first = CACHE_NO_ITEM;
   for (uint32_t i = s->count; i-- > 0;) {
     uint32_t h = s->items[i].hash;
-    uint32_t at = snapshot_slot(h, bits);
+    uint32_t at = snapshot_slot(h, 32 - bits);
     while (s->index[at].first != CACHE_NO_ITEM && s->index[at].hash != h)
       at = (at + 1) & mask;
     s->index[at].hash = h;
     s->next[i] = s->index[at].first;
     s->index[at].first = i;
   }
-  s->index_bits = bits;
+  s->index_shift = 32 - bits;
+  s->index_mask = mask;
 }
 
 static netipc_err
@@ -166,7 +177,7 @@ snapshot_build(const netipc_cgroups_view *v, snapshot **out)
  * cached name's C-string length exactly. `sized` is a constant at each
  * call site, so each lookup compiles to one tight loop.
  */
-static inline bool
+CACHE_HOT bool
 snapshot_name_eq(const netipc_cache_item *it, const char *name, size_t len,
                  bool sized)
 {
@@ -175,7 +186,7 @@ snapshot_name_eq(const netipc_cache_item *it, const char *name, size_t len,
   return strcmp(it->name, name) == 0;
 }
 
-static inline const netipc_cache_item *
+CACHE_HOT const netipc_cache_item *
 snapshot_find(const netipc_cache_guard *g, uint32_t hash, const char *name,
               size_t len, bool sized)
 {
@@ -189,8 +200,9 @@ snapshot_find(const netipc_cache_guard *g, uint32_t hash, const char *name,
         return &s->items[i];
     return NULL;
   }
-  uint32_t mask = (uint32_t)(((uint64_t)1 << s->index_bits) - 1);
-  for (uint32_t at = snapshot_slot(hash, s->index_bits);; at = (at + 1) & mask) {
+  uint32_t mask = s->index_mask;
+  for (uint32_t at = snapshot_slot(hash, s->index_shift);;
+       at = (at + 1) & mask) {
     const cache_slot *slot = &s->index[at];
     if (slot->first == CACHE_NO_ITEM)
       return NULL;
