@@ -254,6 +254,20 @@ svc_client_connect(netipc_client *c, int timeout_ms)
   }
 }
 
+netipc_client *
+svc_connected_client(const char *dir, const char *svc, uint16_t method,
+                     uint32_t rq, uint32_t batch)
+{
+  netipc_client_config cfg;
+  svc_client_config(&cfg, dir, svc);
+  cfg.max_request_payload_bytes = rq;
+  cfg.max_request_batch_items = batch;
+  netipc_client *c = svc_client_new(&cfg, method);
+  if (!svc_client_connect(c, 5000))
+    svc_bail("cannot connect a client");
+  return c;
+}
+
 netipc_client_status
 svc_status(const netipc_client *c)
 {

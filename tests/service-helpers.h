@@ -83,6 +83,13 @@ netipc_client *svc_client_new(const netipc_client_config *cfg,
                               uint16_t method);
 /* Refresh until READY or timeout_ms; 1 when READY. */
 int svc_client_connect(netipc_client *c, int timeout_ms);
+/*
+ * A READY client of svc in dir with the given request proposal and batch
+ * items (0: defaults), or bail out.
+ */
+netipc_client *svc_connected_client(const char *dir, const char *svc,
+                                    uint16_t method, uint32_t rq,
+                                    uint32_t batch);
 netipc_client_state svc_state(const netipc_client *c);
 netipc_client_status svc_status(const netipc_client *c);
 

@@ -31,20 +31,6 @@
 
 static char run_dir[64];
 
-static netipc_client *
-connected_client(const char *svc, uint16_t method, uint32_t rq,
-                 uint32_t batch)
-{
-  netipc_client_config cfg;
-  svc_client_config(&cfg, run_dir, svc);
-  cfg.max_request_payload_bytes = rq;
-  cfg.max_request_batch_items = batch;
-  netipc_client *c = svc_client_new(&cfg, method);
-  if (!svc_client_connect(c, 5000))
-    bail_out("cannot connect to %s", svc);
-  return c;
-}
-
 /* ---------------------------------------------------------------- */
 /* Response overflow with typed servers                              */
 /* ---------------------------------------------------------------- */
@@ -64,7 +50,7 @@ test_snapshot_fits(void)
   scfg.max_response_payload_bytes = MIB;
   netipc_server *s = svc_server_start(&scfg);
   netipc_client *c =
-      connected_client(svc, NETIPC_METHOD_CGROUPS_SNAPSHOT, 0, 0);
+      svc_connected_client(run_dir, svc, NETIPC_METHOD_CGROUPS_SNAPSHOT, 0, 0);
 
   netipc_client_status st = svc_status(c);
   ok(st.session.max_response_payload_bytes == MIB &&
@@ -115,7 +101,7 @@ test_snapshot_too_big(void)
   svc_server_config(&scfg, run_dir, svc, NETIPC_METHOD_CGROUPS_SNAPSHOT, &h);
   netipc_server *s = svc_server_start(&scfg); /* response limit 64 KiB */
   netipc_client *c =
-      connected_client(svc, NETIPC_METHOD_CGROUPS_SNAPSHOT, 0, 0);
+      svc_connected_client(run_dir, svc, NETIPC_METHOD_CGROUPS_SNAPSHOT, 0, 0);
 
   netipc_cgroups_view v;
   is_err(netipc_client_cgroups_snapshot(c, 0, &v), NETIPC_ERR_OVERFLOW,
@@ -224,7 +210,7 @@ test_request_growth(void)
   scfg.max_request_payload_bytes = 8192;
   netipc_server *s = svc_server_start(&scfg);
   netipc_client *c =
-      connected_client("ovf-req", NETIPC_METHOD_STRING_REVERSE, 0, 0);
+      svc_connected_client(run_dir, "ovf-req", NETIPC_METHOD_STRING_REVERSE, 0, 0);
   netipc_client_status st = svc_status(c);
   ok(st.request_proposal == 1024 &&
          st.session.max_request_payload_bytes == 1024,
@@ -251,7 +237,7 @@ test_request_growth(void)
   netipc_server_destroy(s);
   scfg.service_name = "ovf-req-cap";
   s = svc_server_start(&scfg);
-  c = connected_client("ovf-req-cap", NETIPC_METHOD_STRING_REVERSE, 0, 0);
+  c = svc_connected_client(run_dir, "ovf-req-cap", NETIPC_METHOD_STRING_REVERSE, 0, 0);
   is_err(netipc_client_string_reverse(c, text, 2 * MIB - 100, 0, &out),
          NETIPC_ERR_OVERFLOW, "a request over the 1 MiB growth cap: OVERFLOW");
   st = svc_status(c);
@@ -271,7 +257,7 @@ test_request_growth(void)
   svc_server_config(&scfg, run_dir, "ovf-req-small",
                     NETIPC_METHOD_STRING_REVERSE, &h);
   s = svc_server_start(&scfg);
-  c = connected_client("ovf-req-small", NETIPC_METHOD_STRING_REVERSE, 0, 0);
+  c = svc_connected_client(run_dir, "ovf-req-small", NETIPC_METHOD_STRING_REVERSE, 0, 0);
   uint64_t t0 = uds_now_ms();
   netipc_err err = netipc_client_string_reverse(c, text, big, 0, &out);
   uint64_t elapsed = uds_now_ms() - t0;
@@ -314,7 +300,7 @@ test_batch_limits(void)
     values[i] = 1000 + i;
 
   /* More items than the agreed batch limit: never sent, no growth. */
-  netipc_client *c = connected_client("ovf-batch", NETIPC_METHOD_INCREMENT,
+  netipc_client *c = svc_connected_client(run_dir, "ovf-batch", NETIPC_METHOD_INCREMENT,
                                       4096, 4);
   is_err(netipc_client_increment_batch(c, values, 5, 0, results),
          NETIPC_ERR_OVERFLOW, "5 items over a batch limit of 4: OVERFLOW");
@@ -330,7 +316,7 @@ test_batch_limits(void)
   netipc_client_destroy(c);
 
   /* A batch answer over the server's 1024-byte response limit. */
-  c = connected_client("ovf-batch", NETIPC_METHOD_INCREMENT, 4096, 100);
+  c = svc_connected_client(run_dir, "ovf-batch", NETIPC_METHOD_INCREMENT, 4096, 100);
   unsigned before = atomic_load(&h.calls);
   is_err(netipc_client_increment_batch(c, values, 100, 0, results),
          NETIPC_ERR_OVERFLOW,

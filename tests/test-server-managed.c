@@ -39,20 +39,6 @@ start_server(const char *svc, uint16_t method, svc_handler *h, uint32_t rq,
   return svc_server_start(&cfg);
 }
 
-static netipc_client *
-connected_client(const char *svc, uint16_t method, uint32_t rq,
-                 uint32_t batch)
-{
-  netipc_client_config cfg;
-  svc_client_config(&cfg, run_dir, svc);
-  cfg.max_request_payload_bytes = rq;
-  cfg.max_request_batch_items = batch;
-  netipc_client *c = svc_client_new(&cfg, method);
-  if (!svc_client_connect(c, 5000))
-    bail_out("cannot connect to %s", svc);
-  return c;
-}
-
 /* ---------------------------------------------------------------- */
 /* Many clients                                                      */
 /* ---------------------------------------------------------------- */
@@ -145,7 +131,7 @@ test_batches(void)
   netipc_server *s =
       start_server("mgd-batch", NETIPC_METHOD_INCREMENT, &h, 4096, 4096, 0);
   netipc_client *c =
-      connected_client("mgd-batch", NETIPC_METHOD_INCREMENT, 4096, 100);
+      svc_connected_client(run_dir, "mgd-batch", NETIPC_METHOD_INCREMENT, 4096, 100);
   uint64_t in[100], out[100];
   for (int i = 0; i < 100; i++) {
     in[i] = (uint64_t)i * 7u + 3u;
@@ -172,7 +158,7 @@ test_batches(void)
   memset(&h, 0, sizeof h);
   s = start_server("mgd-strbatch", NETIPC_METHOD_STRING_REVERSE, &h, 8192,
                    8192, 0);
-  c = connected_client("mgd-strbatch", NETIPC_METHOD_STRING_REVERSE, 8192, 8);
+  c = svc_connected_client(run_dir, "mgd-strbatch", NETIPC_METHOD_STRING_REVERSE, 8192, 8);
   char longstr[1500];
   uds_fill((uint8_t *)longstr, sizeof longstr, 3);
   netipc_string_view strs[6] = {{"", 0},       {"a", 1},
@@ -354,7 +340,7 @@ test_silent_clients(void)
   ok(silent[0] >= 0 && silent[1] >= 0 && silent[2] >= 0,
      "three silent clients connected");
 
-  netipc_client *c = connected_client(svc, NETIPC_METHOD_INCREMENT, 0, 0);
+  netipc_client *c = svc_connected_client(run_dir, svc, NETIPC_METHOD_INCREMENT, 0, 0);
   int good = 1;
   for (uint64_t i = 0; i < 20; i++) {
     uint64_t r = 0;
@@ -397,8 +383,8 @@ test_session_limit(void)
   svc_handler h;
   memset(&h, 0, sizeof h);
   netipc_server *s = start_server(svc, NETIPC_METHOD_INCREMENT, &h, 0, 0, 2);
-  netipc_client *c1 = connected_client(svc, NETIPC_METHOD_INCREMENT, 0, 0);
-  netipc_client *c2 = connected_client(svc, NETIPC_METHOD_INCREMENT, 0, 0);
+  netipc_client *c1 = svc_connected_client(run_dir, svc, NETIPC_METHOD_INCREMENT, 0, 0);
+  netipc_client *c2 = svc_connected_client(run_dir, svc, NETIPC_METHOD_INCREMENT, 0, 0);
   uint64_t r1 = 0, r2 = 0, r3 = 0;
   ok(netipc_client_increment(c1, 1, 0, &r1) == NETIPC_OK &&
          netipc_client_increment(c2, 2, 0, &r2) == NETIPC_OK && r1 == 2 &&
@@ -482,8 +468,8 @@ test_drain_destroy(void)
   svc_handler h;
   memset(&h, 0, sizeof h);
   netipc_server *s = start_server(svc, NETIPC_METHOD_INCREMENT, &h, 0, 0, 0);
-  netipc_client *c1 = connected_client(svc, NETIPC_METHOD_INCREMENT, 0, 0);
-  netipc_client *c2 = connected_client(svc, NETIPC_METHOD_INCREMENT, 0, 0);
+  netipc_client *c1 = svc_connected_client(run_dir, svc, NETIPC_METHOD_INCREMENT, 0, 0);
+  netipc_client *c2 = svc_connected_client(run_dir, svc, NETIPC_METHOD_INCREMENT, 0, 0);
   uint64_t r = 0;
   ok(netipc_client_increment(c1, 1, 0, &r) == NETIPC_OK &&
          netipc_client_increment(c2, 1, 0, &r) == NETIPC_OK,
@@ -528,7 +514,7 @@ test_drain_destroy(void)
   netipc_client *cs[3];
   int good = 1;
   for (int i = 0; i < 3; i++) {
-    cs[i] = connected_client(svc, NETIPC_METHOD_INCREMENT, 0, 0);
+    cs[i] = svc_connected_client(run_dir, svc, NETIPC_METHOD_INCREMENT, 0, 0);
     if (netipc_client_increment(cs[i], 5, 0, &r) != NETIPC_OK)
       good = 0;
   }
@@ -536,7 +522,7 @@ test_drain_destroy(void)
   ok(good && silent >= 0, "3 clients and a silent one connected");
   atomic_store(&h.sleep_ms, 300);
   unsigned before = atomic_load(&h.calls);
-  slow_caller sc = {connected_client(svc, NETIPC_METHOD_INCREMENT, 0, 0),
+  slow_caller sc = {svc_connected_client(run_dir, svc, NETIPC_METHOD_INCREMENT, 0, 0),
                     NETIPC_OK};
   svc_task slow;
   svc_task_start(&slow, slow_main, &sc);

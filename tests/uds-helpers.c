@@ -117,8 +117,9 @@ uds_raw_addr(const char *dir, const char *svc, struct sockaddr_un *a)
              : -1;
 }
 
-int
-uds_raw_bind(const char *dir, const char *svc)
+/* A raw SOCK_SEQPACKET socket bound (or connected) to dir/svc.sock. */
+static int
+uds_raw_at(const char *dir, const char *svc, bool do_connect)
 {
   struct sockaddr_un a;
   if (uds_raw_addr(dir, svc, &a) != 0)
@@ -126,11 +127,19 @@ uds_raw_bind(const char *dir, const char *svc)
   int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
   if (fd < 0)
     return -1;
-  if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+  int rc = do_connect ? connect(fd, (struct sockaddr *)&a, sizeof a)
+                      : bind(fd, (struct sockaddr *)&a, sizeof a);
+  if (rc != 0) {
     close(fd);
     return -1;
   }
   return fd;
+}
+
+int
+uds_raw_bind(const char *dir, const char *svc)
+{
+  return uds_raw_at(dir, svc, false);
 }
 
 int
@@ -166,17 +175,7 @@ uds_raw_accept(int lfd, int timeout_ms)
 int
 uds_raw_connect(const char *dir, const char *svc)
 {
-  struct sockaddr_un a;
-  if (uds_raw_addr(dir, svc, &a) != 0)
-    return -1;
-  int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
-  if (fd < 0)
-    return -1;
-  if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
+  return uds_raw_at(dir, svc, true);
 }
 
 int
