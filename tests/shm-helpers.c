@@ -213,6 +213,28 @@ shm_pipe(int fds[2])
   return pipe2(fds, O_CLOEXEC);
 }
 
+pid_t
+shm_fork_child(void (*child)(int out_fd, const void *arg), const void *arg,
+               int *in_fd)
+{
+  int fds[2];
+  if (shm_pipe(fds) != 0)
+    return -1;
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    child(fds[1], arg);
+    _exit(1); /* children do not return; be safe if one does */
+  }
+  close(fds[1]);
+  if (pid < 0)
+    close(fds[0]);
+  else
+    *in_fd = fds[0];
+  return pid;
+}
+
 int
 shm_pipe_signal(int fd, char c)
 {

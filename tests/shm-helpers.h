@@ -95,6 +95,14 @@ int shm_pipe_signal(int fd, char c);
 int shm_pipe_wait(int fd, int timeout_ms);
 
 /*
+ * Fork a child that runs child(out_fd, arg) and never returns; the parent
+ * gets the pid and, in *in_fd, the read end of the child's pipe. stdout is
+ * flushed first so TAP output is not duplicated. -1 on failure.
+ */
+pid_t shm_fork_child(void (*child)(int out_fd, const void *arg),
+                     const void *arg, int *in_fd);
+
+/*
  * waitpid with a bound: returns 1 and *status when the child was reaped
  * within timeout_ms, else 0 (the child is then SIGKILLed and reaped).
  */

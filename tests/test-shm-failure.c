@@ -191,8 +191,9 @@ test_restart(const char *svc, pid_t dead, const char *leftover)
 }
 
 static _Noreturn void
-child_server(int out_fd, const char *svc)
+child_server(int out_fd, const void *arg)
 {
+  const char *svc = arg;
   alarm(30);
   netipc_transport_config c;
   shm_cfg(&c, svc, SHM_PROFILES_BOTH);
@@ -218,19 +219,11 @@ static void
 test_server_killed(void)
 {
   const char *svc = "fail-srv-kill";
-  int fds[2];
-  if (shm_pipe(fds) != 0)
-    bail_out("pipe");
-  fflush(stdout);
-  pid_t pid = fork();
+  int from_child;
+  pid_t pid = shm_fork_child(child_server, svc, &from_child);
   if (pid < 0)
     bail_out("fork");
-  if (pid == 0) {
-    close(fds[0]);
-    child_server(fds[1], svc);
-  }
-  close(fds[1]);
-  if (shm_pipe_wait(fds[0], UDS_WAIT_MS) != 'L')
+  if (shm_pipe_wait(from_child, UDS_WAIT_MS) != 'L')
     diag("the child server did not start");
   netipc_transport_config c;
   shm_cfg(&c, svc, SHM_PROFILES_BOTH);
@@ -240,7 +233,7 @@ test_server_killed(void)
      "client connected on SHM to a server process (%s)", tap_err_name(err));
   err = cs != NULL ? send_increment(cs, 1) : err;
   is_err(err, NETIPC_OK, "request published");
-  is_int(shm_pipe_wait(fds[0], UDS_WAIT_MS), 'R',
+  is_int(shm_pipe_wait(from_child, UDS_WAIT_MS), 'R',
          "the server process holds the request");
 
   shm_delayed killer = {.delay_ms = KILL_DELAY_MS, .pid = pid};
@@ -253,7 +246,7 @@ test_server_killed(void)
   int status = 0;
   ok(shm_reap(pid, UDS_WAIT_MS, &status) && killed_by_sigkill(status),
      "the server process died of SIGKILL");
-  close(fds[0]);
+  close(from_child);
 
   char path[256];
   shm_region_path(run_dir, svc, 1, path, sizeof path);
@@ -264,8 +257,9 @@ test_server_killed(void)
 }
 
 static _Noreturn void
-child_client(int out_fd, const char *svc)
+child_client(int out_fd, const void *arg)
 {
+  const char *svc = arg;
   alarm(30);
   netipc_transport_config c;
   shm_cfg(&c, svc, SHM_PROFILES_BOTH);
@@ -281,22 +275,14 @@ test_client_killed(void)
 {
   const char *svc = "fail-cli-kill";
   netipc_listener *l = listener(svc, SHM_PROFILES_BOTH);
-  int fds[2];
-  if (shm_pipe(fds) != 0)
-    bail_out("pipe");
-  fflush(stdout);
-  pid_t pid = fork();
+  int from_child;
+  pid_t pid = shm_fork_child(child_client, svc, &from_child);
   if (pid < 0)
     bail_out("fork");
-  if (pid == 0) {
-    close(fds[0]);
-    child_client(fds[1], svc);
-  }
-  close(fds[1]);
   netipc_session *ss = NULL;
   netipc_err err = netipc_listener_accept(l, UDS_WAIT_MS, NULL, &ss);
   ok(err == NETIPC_OK && is_shm(ss), "server accepted an SHM client process");
-  is_int(shm_pipe_wait(fds[0], UDS_WAIT_MS), 'C',
+  is_int(shm_pipe_wait(from_child, UDS_WAIT_MS), 'C',
          "the client process attached");
   char path[256] = "";
   if (ss != NULL)
@@ -312,7 +298,7 @@ test_client_killed(void)
   int status = 0;
   ok(shm_reap(pid, UDS_WAIT_MS, &status) && killed_by_sigkill(status),
      "the client process died of SIGKILL");
-  close(fds[0]);
+  close(from_child);
   ok(shm_exists(path), "the region exists until the server session ends");
   netipc_session_destroy(ss);
   ok(!shm_exists(path), "destroying the server session unlinks it");

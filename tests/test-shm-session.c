@@ -275,8 +275,9 @@ test_one_in_flight(uds_pair *p, const char *path)
 static const char *const SVC_XP = "shm-sess-xp";
 
 static _Noreturn void
-xp_child(int out_fd)
+xp_child(int out_fd, const void *arg)
 {
+  (void)arg;
   alarm(30);
   netipc_transport_config c;
   shm_config(&c, run_dir, SVC_XP, SHM_PROFILES_BOTH, SHM_PREFERRED, RQMAX,
@@ -317,21 +318,13 @@ client_round_trip(netipc_session *c, uint64_t value)
 static void
 test_cross_process(void)
 {
-  int fds[2];
-  if (shm_pipe(fds) != 0)
-    bail_out("pipe");
-  fflush(stdout);
-  pid_t pid = fork();
+  int from_child;
+  pid_t pid = shm_fork_child(xp_child, NULL, &from_child);
   if (pid < 0)
     bail_out("fork");
-  if (pid == 0) {
-    close(fds[0]);
-    xp_child(fds[1]);
-  }
-  close(fds[1]);
-  if (shm_pipe_wait(fds[0], UDS_WAIT_MS) != 'L')
+  if (shm_pipe_wait(from_child, UDS_WAIT_MS) != 'L')
     diag("the server process did not start");
-  close(fds[0]);
+  close(from_child);
   netipc_transport_config c;
   shm_config(&c, run_dir, SVC_XP, SHM_PROFILES_BOTH, SHM_PREFERRED, RQMAX,
              RSMAX);
