@@ -51,11 +51,8 @@ test_managed_retry(void)
   netipc_server_config scfg;
   svc_server_config(&scfg, run_dir, svc, NETIPC_METHOD_INCREMENT, &h);
   netipc_server *s = svc_server_start(&scfg);
-  netipc_client_config cfg;
-  svc_client_config(&cfg, run_dir, svc);
-  netipc_client *c = svc_client_new(&cfg, NETIPC_METHOD_INCREMENT);
-  if (!svc_client_connect(c, 5000))
-    bail_out("cannot connect to %s", svc);
+  netipc_client *c =
+      svc_connected_client(run_dir, svc, NETIPC_METHOD_INCREMENT, 0, 0);
   uint64_t r = 0;
 
   /* One handler failure: the resend on a new session succeeds. */
@@ -169,11 +166,8 @@ test_wrong_method(void)
   netipc_server_config scfg;
   svc_server_config(&scfg, run_dir, svc, NETIPC_METHOD_STRING_REVERSE, &h);
   netipc_server *s = svc_server_start(&scfg);
-  netipc_client_config cfg;
-  svc_client_config(&cfg, run_dir, svc);
-  netipc_client *c = svc_client_new(&cfg, NETIPC_METHOD_INCREMENT);
-  if (!svc_client_connect(c, 5000))
-    bail_out("cannot connect to %s", svc);
+  netipc_client *c =
+      svc_connected_client(run_dir, svc, NETIPC_METHOD_INCREMENT, 0, 0);
 
   uint64_t r = 0, t0 = uds_now_ms();
   netipc_err err = netipc_client_increment(c, 1, 0, &r);
