@@ -13,11 +13,14 @@
 # is removed at the end. Needs root, debootstrap and ../shared.
 #
 # Usage: .ci/clean-root.sh [WORKDIR]   (default: _build-root in the project)
-# NETIPC_CI_MIRROR overrides the Debian mirror read from the apt sources.
+# WORKDIR must not exist yet or be one this script made (it holds
+# $marker); it is removed at the end. NETIPC_CI_MIRROR overrides the
+# Debian mirror that apt on this machine uses.
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-work=${1:-$top/_build-root}
+top=$(cd "$(dirname "$0")/.." && pwd -P)
+work=$(realpath -m -- "${1:-$top/_build-root}")
+marker=.netipc-clean-root
 suite=bookworm
 shared=$top/../shared
 # Inside every root: the project and ../shared beside it, as in a checkout.
@@ -28,10 +31,25 @@ root_path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 step() { printf -- '--- %s (%s)\n' "$*" "$(date -u +%H:%M:%S)"; }
 die() { echo "clean-root: $*" >&2; exit 1; }
 
-# The Debian mirror this machine's apt uses for $suite: the first URI of an
-# enabled deb822 stanza (sources.list.d/*.sources) or one-line entry
-# (sources.list, sources.list.d/*.list) whose suites include $suite.
+# The Debian mirror this machine's apt uses for $suite, as apt itself
+# reports it (needs the lists of an 'apt-get update'); a mirror+file: or
+# mirror: URI is not understood by debootstrap, so it is resolved to the
+# first mirror the list names.
 apt_mirror() {
+  local uri
+  uri=$(apt-get indextargets --format '$(REPO_URI)' 'Origin: Debian' \
+    "Codename: $suite" 'Created-By: Packages' 2>/dev/null | sed -n 1p)
+  [ -n "$uri" ] || uri=$(apt_sources_mirror | sed -n 1p)
+  case "$uri" in
+    mirror+file:*) sed -n '/^[a-z]*:/{s/[[:space:]].*//;p;q}' "${uri#mirror+file:}" ;;
+    *) printf '%s\n' "$uri" ;;
+  esac
+}
+
+# Fallback when apt has no lists yet: the first URI of an enabled deb822
+# stanza (sources.list.d/*.sources) or one-line entry (sources.list,
+# sources.list.d/*.list) whose suites include $suite.
+apt_sources_mirror() {
   local f
   for f in /etc/apt/sources.list.d/*.sources; do
     [ -r "$f" ] || continue
@@ -48,23 +66,31 @@ apt_mirror() {
         if (key == "types:") types = $0
         else if (key == "suites:") suites = $0
         else if (key == "uris:") uris = $0
-        else if (key == "enabled:") enabled = tolower($0) }
+        else if (key == "enabled:") enabled = ($0 ~ /^(no|false)$/) ? "no" : "yes" }
       END { flush() }' "$f"
   done
   for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
     [ -r "$f" ] || continue
     awk -v suite="$suite" '
-      $1 == "deb" { i = 2; if ($i ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
+      $1 == "deb" { i = 2; if ($i ~ /^\[/) { while (i < NF && $i !~ /\]$/) i++; i++ }
                     if ($(i + 1) == suite) { print $i; exit } }' "$f"
   done
 }
 
-# Processes whose root directory lies inside $1 (a server left behind).
+# Kills the processes whose root directory lies inside $1 (a server left
+# behind), again until none is left (one may fork while we scan).
 kill_inside() {
-  local p r
-  for p in /proc/[0-9]*; do
-    r=$(readlink "$p/root" 2>/dev/null) || continue
-    case "$r" in "$1" | "$1"/*) kill -9 "${p#/proc/}" 2>/dev/null || true ;; esac
+  local p r found pass
+  for pass in 1 2 3 4 5 6 7 8 9 10; do
+    found=no
+    for p in /proc/[0-9]*; do
+      r=$(readlink "$p/root" 2>/dev/null) || continue
+      case "$r" in
+        "$1" | "$1"/*) kill -9 "${p#/proc/}" 2>/dev/null || true; found=yes ;;
+      esac
+    done
+    [ "$found" = yes ] || return 0
+    sleep 0.2
   done
 }
 
@@ -94,16 +120,22 @@ unmount_below() {
 
 cleanup() {
   [ -d "$work" ] || return 0
+  [ -e "$work/$marker" ] || die "$work was not made by this script; not removing it"
   unmount_below "$work"
   rm -rf --one-file-system "$work"
 }
 
-# Runs a shell command in root $1 with a clean environment.
+# Runs a shell command in root $1 with a clean environment (but for the
+# proxy variables, so apt reaches the mirror the way it does out here).
 in_root() {
-  local r=$1
+  local r=$1 v
+  local -a pass=()
   shift
+  for v in http_proxy https_proxy no_proxy; do
+    [ -z "${!v:-}" ] || pass+=("$v=${!v}")
+  done
   chroot "$r" /usr/bin/env -i PATH="$root_path" HOME=/root LANG=C.UTF-8 \
-    TERM=dumb DEBIAN_FRONTEND=noninteractive /bin/sh -ec "$*"
+    TERM=dumb DEBIAN_FRONTEND=noninteractive "${pass[@]}" /bin/sh -ec "$*"
 }
 
 # A copy of the base root, mounted, with the checkout and ../shared in it.
@@ -112,8 +144,9 @@ new_root() {
   cp -a "$work/base" "$r"
   mount_root "$r"
   mkdir -p "$r$inroot_src"
-  (cd "$top" && git ls-files -z --cached --others --exclude-standard |
-    xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
+  # The tracked files as they are in the work tree (a fresh clone in CI).
+  (cd "$top" && git ls-files -z |
+    xargs -0 sh -c 'for f; do [ ! -e "$f" ] || printf "%s\0" "$f"; done' sh |
     tar --null -T - -cf -) | tar -C "$r$inroot_src" -xf -
   mkdir -p "$r$inroot_dir/shared"
   cp -a "$shared/." "$r$inroot_dir/shared/"
@@ -146,6 +179,11 @@ check_versions() {
 }
 
 [ "$(id -u)" = 0 ] || die "needs root (debootstrap, mount, chroot)"
+case "$work" in
+  / | "$top" | *[[:space:]]*) die "refusing work directory '$work'" ;;
+  "$top"/*) ;;
+  *) case "$top/" in "$work"/*) die "refusing work directory '$work'" ;; esac ;;
+esac
 command -v debootstrap >/dev/null || die "needs debootstrap"
 [ -d "$shared" ] || die "needs $shared beside the project"
 check_versions
@@ -160,10 +198,14 @@ mirror=${NETIPC_CI_MIRROR:-$(apt_mirror | sed -n 1p)}
 cleanup
 trap cleanup EXIT
 mkdir -p "$work"
+: >"$work/$marker"
 
 step "debootstrap --variant=minbase $suite"
 debootstrap --variant=minbase "$suite" "$work/base" "$mirror" \
   >"$work/debootstrap.log" 2>&1 || { cat "$work/debootstrap.log"; exit 1; }
+# No package may start a service inside the roots (invoke-rc.d asks this).
+printf '#!/bin/sh\nexit 101\n' >"$work/base/usr/sbin/policy-rc.d"
+chmod 0755 "$work/base/usr/sbin/policy-rc.d"
 
 # 1. The README, as a new user on a fresh machine runs it.
 new_root readme
@@ -196,16 +238,29 @@ in_root "$work/pkg" "
   cd $pkgdir && lintian --version
   lintian --fail-on error,warning --display-info --info netipc_*.changes"
 
-# 3. autopkgtest: the packages installed with apt-get on a fresh system,
-#    then debian/tests run by autopkgtest itself (its null runner: on this
-#    system, as installed), from the unpacked source. Exit 0 only: a
-#    skipped or failed test fails the stage.
+# 3. On a fresh system: the release tarball builds and passes its tests
+#    with a compiler and make only (README, Requirements); then the
+#    packages installed with apt-get, and debian/tests run by autopkgtest
+#    itself (its null runner: on this system, as installed; -B: test the
+#    installed packages, never build them) from the source tree. Exit 0
+#    only: a skipped or failed test fails the stage.
 new_root test
 mkdir -p "$work/test$pkgdir"
 for deb in "$work/pkg$pkgdir"/*.deb; do
   case "$deb" in *-dbgsym_*) ;; *) cp "$deb" "$work/test$pkgdir/" ;; esac
 done
-cp -a "$work/pkg$pkgdir/netipc-$version" "$work/test$pkgdir/"
+cp "$work/readme$inroot_src/$tarball" "$work/test$pkgdir/"
+step "the release tarball with build-essential only: configure && make check"
+in_root "$work/test" "
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends build-essential >/dev/null
+  cd $pkgdir && tar -xzf $tarball && cd netipc-$version
+  ./configure --with-vectors=bundled >/dev/null
+  make check >/dev/null || { cat test-suite.log; exit 1; }
+  grep -E '^# (TOTAL|PASS|SKIP|FAIL):' test-suite.log"
+# A pristine source tree for autopkgtest: the tarball plus debian/.
+in_root "$work/test" "cd $pkgdir && rm -rf netipc-$version && tar -xzf $tarball"
+cp -a "$work/pkg$pkgdir/netipc-$version/debian" "$work/test$pkgdir/netipc-$version/"
 step "apt-get install ./*.deb"
 in_root "$work/test" "
   cd $pkgdir && apt-get update -qq
@@ -214,5 +269,5 @@ in_root "$work/test" "
 step "autopkgtest (debian/tests)"
 in_root "$work/test" "
   apt-get install -y -qq --no-install-recommends autopkgtest >/dev/null
-  cd $pkgdir && autopkgtest --output-dir /tmp/autopkgtest netipc-$version/ -- null"
+  cd $pkgdir && autopkgtest -B --output-dir /tmp/autopkgtest netipc-$version/ -- null"
 step "clean-root stage passed"
