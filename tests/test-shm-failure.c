@@ -168,7 +168,7 @@ test_restart(const char *svc, pid_t dead, const char *leftover)
   uds_pair_close(&p);
 
   netipc__shm *live = NULL;
-  if (netipc__shm_create(run_dir, svc, 3, 64, 64, &live) != NETIPC_OK)
+  if (netipc__shm_create(run_dir, svc, 3, 64, 64, false, &live) != NETIPC_OK)
     bail_out("cannot create a live region for session 3");
   uint8_t before[64];
   shm_region_path(run_dir, svc, 3, path3, sizeof path3);
@@ -374,7 +374,7 @@ test_attach_failure(void)
   /* The region for sid exists but its areas cannot hold the agreed 1024
    * bytes: attach fails at once, without the 5 s retries. */
   netipc__shm *small = NULL;
-  if (netipc__shm_create(run_dir, svc, sid, 16, 16, &small) != NETIPC_OK)
+  if (netipc__shm_create(run_dir, svc, sid, 16, 16, false, &small) != NETIPC_OK)
     bail_out("cannot create the small region");
   int lfd = uds_raw_listen(run_dir, svc);
   if (lfd < 0)
@@ -468,7 +468,7 @@ test_nospace(void)
   netipc__shm *s = NULL;
   atomic_store(&fallocate_calls, 0);
   atomic_store(&fallocate_fail, 1);
-  is_err(netipc__shm_create(run_dir, svc, 1, 1024, 1024, &s),
+  is_err(netipc__shm_create(run_dir, svc, 1, 1024, 1024, false, &s),
          NETIPC_ERR_NOSPACE, "create: fallocate ENOSPC is an allocation error");
   ok(atomic_load(&fallocate_calls) > 0, "the library called fallocate");
   is_int(shm_count_regions(run_dir), 0, "no region file left behind");
@@ -486,7 +486,7 @@ test_nospace(void)
     if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
       _exit(2);
     netipc__shm *cs = NULL;
-    netipc_err err = netipc__shm_create(run_dir, svc, 2, 65536, 65536, &cs);
+    netipc_err err = netipc__shm_create(run_dir, svc, 2, 65536, 65536, false, &cs);
     netipc__shm_destroy(cs);
     _exit(err == NETIPC_OK ? 3 : err == NETIPC_ERR_NOSPACE ? 0 : 4);
   }

@@ -58,16 +58,16 @@ static void
 test_create(void)
 {
   netipc__shm *s = NULL;
-  is_err(netipc__shm_create(run_dir, "bad/name", 1, RQ, RS, &s),
+  is_err(netipc__shm_create(run_dir, "bad/name", 1, RQ, RS, false, &s),
          NETIPC_ERR_BAD_NAME, "create: bad service name");
   char longname[251];
   memset(longname, 'n', sizeof longname - 1);
   longname[sizeof longname - 1] = '\0';
-  is_err(netipc__shm_create(run_dir, longname, 1, RQ, RS, &s),
+  is_err(netipc__shm_create(run_dir, longname, 1, RQ, RS, false, &s),
          NETIPC_ERR_PATH_TOO_LONG, "create: path of 256 bytes or more");
-  is_err(netipc__shm_create(run_dir, SVC, 1, UINT32_MAX - 8u, RS, &s),
+  is_err(netipc__shm_create(run_dir, SVC, 1, UINT32_MAX - 8u, RS, false, &s),
          NETIPC_ERR_INVALID_ARG, "create: capacity overflow");
-  is_err(netipc__shm_create("/nonexistent/netipc-dir", SVC, 1, RQ, RS, &s),
+  is_err(netipc__shm_create("/nonexistent/netipc-dir", SVC, 1, RQ, RS, false, &s),
          NETIPC_ERR_SYSTEM, "create: run_dir cannot be opened");
   is_int(shm_count_regions(run_dir), 0, "failed creations leave no file");
 }
@@ -91,7 +91,7 @@ try_attach(uint32_t rq, uint32_t rs, uint64_t *ms)
 {
   netipc__shm *a = NULL;
   uint64_t t0 = uds_now_ms();
-  netipc_err err = netipc__shm_attach(run_dir, SVC, 1, rq, rs, &a);
+  netipc_err err = netipc__shm_attach(run_dir, SVC, 1, rq, rs, false, &a);
   *ms = uds_now_ms() - t0;
   netipc__shm_destroy(a);
   return err;
@@ -112,7 +112,7 @@ static void
 test_attach(void)
 {
   netipc__shm *srv = NULL;
-  is_err(netipc__shm_create(run_dir, SVC, 1, RQ, RS, &srv), NETIPC_OK,
+  is_err(netipc__shm_create(run_dir, SVC, 1, RQ, RS, false, &srv), NETIPC_OK,
          "create region %s/1", SVC);
   if (srv == NULL)
     bail_out("cannot create the attach test region");
@@ -127,7 +127,7 @@ test_attach(void)
     bail_out("cannot read %s", path);
 
   netipc__shm *cli = NULL;
-  netipc_err err = netipc__shm_attach(run_dir, SVC, 1, RQ, RS, &cli);
+  netipc_err err = netipc__shm_attach(run_dir, SVC, 1, RQ, RS, false, &cli);
   ok(err == NETIPC_OK && cli != NULL && !cli->owner &&
          cli->role == NETIPC_ROLE_CLIENT && cli->req_off == 64 &&
          cli->req_cap == REQ_CAP && cli->resp_off == RESP_OFF &&
@@ -201,22 +201,22 @@ test_direct(void)
   netipc__shm *srv = NULL, *cli = NULL;
   uint8_t m[64], buf[256];
   size_t len = 0;
-  if (netipc__shm_create(run_dir, SVC, 2, RQ, RS, &srv) != NETIPC_OK)
+  if (netipc__shm_create(run_dir, SVC, 2, RQ, RS, false, &srv) != NETIPC_OK)
     bail_out("cannot create region %s/2", SVC);
   direct_msg(m, NETIPC_KIND_RESPONSE, 1, 'a', 16);
   is_err(netipc__shm_publish(srv, m, m + 32, 16), NETIPC_OK,
          "server publishes a response before the client attaches");
-  if (netipc__shm_attach(run_dir, SVC, 2, RQ, RS, &cli) != NETIPC_OK)
+  if (netipc__shm_attach(run_dir, SVC, 2, RQ, RS, false, &cli) != NETIPC_OK)
     bail_out("cannot attach region %s/2", SVC);
   is_uint(cli->recv_seen, 1, "attach takes resp_seq as the baseline");
-  is_err(netipc__shm_receive(cli, netipc__deadline(200), NULL, -1, buf,
+  is_err(netipc__shm_receive(cli, 200, NULL, -1, buf,
                              sizeof buf, &len),
          NETIPC_ERR_TIMEOUT, "a message older than the attach is not new");
 
   direct_msg(m, NETIPC_KIND_REQUEST, 2, 'b', 16);
   netipc__shm_publish(cli, m, m + 32, 16);
   len = 0;
-  netipc_err err = netipc__shm_receive(srv, netipc__deadline(UDS_WAIT_MS),
+  netipc_err err = netipc__shm_receive(srv, UDS_WAIT_MS,
                                        NULL, -1, buf, sizeof buf, &len);
   ok(err == NETIPC_OK && len == 48 && memcmp(buf, m, 48) == 0,
      "server receives the request bytes exactly (%s, %zu)",
@@ -228,7 +228,7 @@ test_direct(void)
   netipc__shm_publish(srv, m, m + 32, 8);
   netipc__shm_publish(srv, m2, m2 + 32, 24);
   len = 0;
-  err = netipc__shm_receive(cli, netipc__deadline(UDS_WAIT_MS), NULL, -1, buf,
+  err = netipc__shm_receive(cli, UDS_WAIT_MS, NULL, -1, buf,
                             sizeof buf, &len);
   ok(err == NETIPC_OK && len == 56 && memcmp(buf, m2, 56) == 0,
      "two publications: the receiver reads the latest (%s, %zu)",
@@ -242,10 +242,10 @@ test_direct(void)
       (_Atomic uint64_t *)(cli->base + NETIPC__SHM_RESP_SEQ));
   direct_msg(m, NETIPC_KIND_RESPONSE, 5, 'e', 16);
   netipc__shm_publish(srv, m, m + 32, 16);
-  is_err(netipc__shm_receive(cli, netipc__deadline(UDS_WAIT_MS), NULL, -1,
+  is_err(netipc__shm_receive(cli, UDS_WAIT_MS, NULL, -1,
                              buf, 16, &len),
          NETIPC_ERR_LIMIT_EXCEEDED, "message above the receive buffer");
-  is_err(netipc__shm_receive(cli, netipc__deadline(200), NULL, -1, buf,
+  is_err(netipc__shm_receive(cli, 200, NULL, -1, buf,
                              sizeof buf, &len),
          NETIPC_ERR_TIMEOUT, "the oversized message was consumed");
   static uint8_t big[RESP_CAP];
@@ -294,7 +294,7 @@ rt_open(rt *r)
   r->req_cap = shm_ld32(r->map + SHM_H_REQ_CAP);
   r->resp_off = shm_ld32(r->map + SHM_H_RESP_OFF);
   r->resp_cap = shm_ld32(r->map + SHM_H_RESP_CAP);
-  if (netipc__shm_attach(run_dir, SVC_RT, r->sid, 0, 0, &r->view) !=
+  if (netipc__shm_attach(run_dir, SVC_RT, r->sid, 0, 0, false, &r->view) !=
       NETIPC_OK)
     bail_out("cannot attach a view of %s", path);
 }
@@ -508,7 +508,7 @@ dead_owner_region(void)
     bail_out("fork");
   if (pid == 0) {
     netipc__shm *s = NULL;
-    netipc_err err = netipc__shm_create(run_dir, SVC_STALE, 1, 64, 64, &s);
+    netipc_err err = netipc__shm_create(run_dir, SVC_STALE, 1, 64, 64, false, &s);
     if (s != NULL)
       s->owner = false; /* leave the file behind, like a crash would */
     netipc__shm_destroy(s);
@@ -567,7 +567,7 @@ test_stale(void)
   setup |= shm_write_fake_region(bad_suffix, dead, 1, magic, 64, 64);
   setup |= shm_write_fake_region(other, dead, 1, magic, 64, 64);
   netipc__shm *live = NULL;
-  setup |= netipc__shm_create(run_dir, SVC_STALE, 9, 64, 64, &live) !=
+  setup |= netipc__shm_create(run_dir, SVC_STALE, 9, 64, 64, false, &live) !=
            NETIPC_OK;
   setup |= symlink(p9, p6);
   if (setup != 0)
@@ -600,7 +600,7 @@ test_stale(void)
 
   /* Creation on EEXIST runs the same check (posix-shm.md 5.2 step 4). */
   netipc__shm *s = NULL;
-  is_err(netipc__shm_create(run_dir, SVC_STALE, 9, 64, 64, &s),
+  is_err(netipc__shm_create(run_dir, SVC_STALE, 9, 64, 64, false, &s),
          NETIPC_ERR_ADDR_IN_USE, "create over a live region: address in use");
   ok(shm_read_header(p9, now) == 0 && memcmp(now, live_hdr, 64) == 0,
      "the live region is untouched");
@@ -622,7 +622,7 @@ test_stale(void)
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     s = NULL;
     netipc_err err =
-        netipc__shm_create(run_dir, SVC_STALE, cases[i].sid, 64, 64, &s);
+        netipc__shm_create(run_dir, SVC_STALE, cases[i].sid, 64, 64, false, &s);
     struct stat st;
     int fresh = err == NETIPC_OK && lstat(cases[i].path, &st) == 0 &&
                 S_ISREG(st.st_mode) && shm_read_header(cases[i].path, h) == 0 &&

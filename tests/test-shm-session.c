@@ -24,7 +24,7 @@
 #include "shm-helpers.h"
 #include "tap.h"
 
-#define PLAN 67
+#define PLAN 68
 
 #define RQMAX 4001u  /* server request maximum: 32 + 4001 is not 64-aligned */
 #define RSMAX 70000u /* server response maximum */
@@ -63,8 +63,10 @@ region_seqs(const char *path, uint64_t *req, uint64_t *resp)
 /* Negotiation and the region file                                   */
 /* ---------------------------------------------------------------- */
 
+/* The region of an extended session (netipc on both sides) also holds
+ * the 64-byte extension block after the response area. */
 static void
-check_region_file(const char *path)
+check_region_file(const char *path, bool extended)
 {
   struct stat st;
   int have = stat(path, &st) == 0;
@@ -79,7 +81,7 @@ check_region_file(const char *path)
   uint32_t req_cap = (uint32_t)shm_align64(32u + RQMAX);
   uint32_t resp_cap = (uint32_t)shm_align64(32u + RSMAX);
   uint32_t resp_off = 64u + req_cap;
-  uint64_t size = (uint64_t)resp_off + resp_cap;
+  uint64_t size = (uint64_t)resp_off + resp_cap + (extended ? 64u : 0u);
   static const uint8_t magic_bytes[4] = {0x4D, 0x48, 0x53, 0x4E};
   is_mem(h, magic_bytes, 4, "magic bytes 4D 48 53 4E");
   is_uint(shm_ld16(h + SHM_H_VERSION), 3, "region version 3");
@@ -414,7 +416,10 @@ test_shm_session(void)
 
   char path[256];
   shm_region_path(run_dir, SVC, si->session_id, path, sizeof path);
-  check_region_file(path);
+  ok(ci->extension_flags == NETIPC_HELLO_FLAG_EXTENSIONS &&
+         si->extension_flags == NETIPC_HELLO_FLAG_EXTENSIONS,
+     "two netipc peers agree on the extensions");
+  check_region_file(path, true);
   is_int(shm_count_regions(run_dir), 1, "exactly one region file");
 
   /* A second SHM session gets its own region. */

@@ -20,7 +20,8 @@
 #include "tap.h"
 #include "uds-helpers.h"
 
-#define PLAN 48
+#define PLAN 77
+#define HELLO_FLAGS_OFFSET 2
 
 #define MAX_PKTS 32
 #define MAX_PKT_LEN 4096
@@ -181,14 +182,24 @@ replay_server_main(void *arg)
   return NULL;
 }
 
+/*
+ * (b) The netipc client against the recorded server bytes. With
+ * offer_extensions the HELLO carries NETIPC_HELLO_FLAG_EXTENSIONS (the
+ * one bit a netipc client adds, which reference servers ignore) and the
+ * reference HELLO_ACK, which does not echo it, leaves the session plain;
+ * without, every byte is the reference client's.
+ */
 static void
-test_client_replay(void)
+test_client_replay(bool offer_extensions)
 {
   netipc_transport_config cfg;
-  transcript_config(&cfg, "tr-client");
+  const char *svc = offer_extensions ? "tr-client-ext" : "tr-client";
+  transcript_config(&cfg, svc);
+  cfg.plain_protocol = !offer_extensions;
+  const char *mode = offer_extensions ? "extensions offered" : "plain";
   static replay_server r;
   memset(&r, 0, sizeof r);
-  r.lfd = uds_raw_listen(run_dir, "tr-client");
+  r.lfd = uds_raw_listen(run_dir, svc);
   if (r.lfd < 0)
     bail_out("cannot bind the raw replay server");
   pthread_t t;
@@ -201,6 +212,9 @@ test_client_replay(void)
     bail_out("client replay: no session");
   const netipc_session_info *info = netipc_session_get_info(s);
   is_uint(info->session_id, 1, "client replay: session_id 1 from HELLO_ACK");
+  is_uint(info->extension_flags, 0,
+          "client replay (%s): a reference server leaves the session plain",
+          mode);
   is_uint(info->packet_size, 128, "client replay: agreed packet size 128");
   is_uint(info->max_response_payload_bytes, 4096,
           "client replay: agreed response payload 4096");
@@ -252,10 +266,16 @@ test_client_replay(void)
     packet *p = &pkts[i];
     if (!p->to_server)
       continue;
+    uint8_t want[MAX_PKT_LEN];
+    memcpy(want, p->bytes, p->len);
+    /* The HELLO flags word (wire.md 9.1, offset 2, little-endian). */
+    if (offer_extensions && i == 0)
+      want[NETIPC_HEADER_LEN + HELLO_FLAGS_OFFSET] |=
+          (uint8_t)NETIPC_HELLO_FLAG_EXTENSIONS;
     is_int(r.got_len[i], (long long)p->len,
-           "client replay: packet %d (C>S) length", i + 1);
-    is_mem(r.got_len[i] == p->len ? r.got[i] : NULL, p->bytes, p->len,
-           "client replay: packet %d (C>S) bytes", i + 1);
+           "client replay (%s): packet %d (C>S) length", mode, i + 1);
+    is_mem(r.got_len[i] == p->len ? r.got[i] : NULL, want, p->len,
+           "client replay (%s): packet %d (C>S) bytes", mode, i + 1);
   }
 }
 
@@ -269,7 +289,8 @@ main(void)
   uds_rundir_make(run_dir, sizeof run_dir, "transcript");
   plan(PLAN);
   test_server_replay();
-  test_client_replay();
+  test_client_replay(false);
+  test_client_replay(true);
   uds_rundir_remove(run_dir);
   return exit_status();
 }

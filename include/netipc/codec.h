@@ -295,6 +295,14 @@ NETIPC_API netipc_err netipc_batch_item(const netipc_batch_view *v,
 /* Handshake (wire.md section 9)                                       */
 /* ------------------------------------------------------------------ */
 
+/*
+ * netipc extensions (doc/extensions.md): a netipc client sets this HELLO
+ * flags bit; a netipc server echoes it in HELLO_ACK flags only when the
+ * client set it. Reference servers ignore HELLO flags and reference
+ * clients never set it, so they never see a non-zero HELLO_ACK flags.
+ */
+#define NETIPC_HELLO_FLAG_EXTENSIONS 0x0001u
+
 /* HELLO payload, 44 bytes on the wire. */
 typedef struct netipc_hello {
   uint16_t layout_version;
@@ -369,6 +377,9 @@ typedef struct netipc_server_hello_config {
   uint32_t max_response_payload_bytes; /* RSmax */
   uint64_t auth_token;
   uint32_t packet_size; /* the server's own packet size Ps */
+  /* HELLO flags this server implements and echoes (0: the reference
+   * behaviour, HELLO_ACK flags always 0). */
+  uint16_t extension_flags;
 } netipc_server_hello_config;
 
 /* What a server does with a HELLO packet. */
@@ -389,6 +400,18 @@ NETIPC_API netipc_hello_action netipc_hello_negotiate(
     const void *packet, size_t packet_len,
     const netipc_server_hello_config *cfg, uint64_t session_id,
     netipc_hello_ack *ack, uint16_t *status);
+
+/*
+ * netipc_hello_ack_process for a client that sent HELLO flags
+ * `hello_flags`: HELLO_ACK flags may hold those bits (the server's echo of
+ * the extensions both implement); any other bit is PROTOCOL, as is any
+ * non-zero flags word when hello_flags is 0 (wire.md 9.6 step 4).
+ */
+NETIPC_API netipc_err netipc_hello_ack_process_flags(const void *packet,
+                                                     size_t packet_len,
+                                                     uint32_t client_supported,
+                                                     uint16_t hello_flags,
+                                                     netipc_hello_ack *ack);
 
 /*
  * Profile selection (wire.md 9.4): the highest bit of

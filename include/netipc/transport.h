@@ -47,6 +47,9 @@ typedef struct netipc_transport_config {
   uint32_t packet_size;          /* 0: SO_SNDBUF - 32 (posix-uds.md 5) */
   int backlog;                   /* server; 0: 16 */
   uint32_t handshake_timeout_ms; /* server HELLO read; 0: 5000 */
+  /* true: speak exactly the reference protocol, never offering or
+   * echoing the netipc extensions (doc/extensions.md). */
+  bool plain_protocol;
 } netipc_transport_config;
 
 /* Which end of a session this process is. */
@@ -67,6 +70,9 @@ typedef struct netipc_session_info {
   uint32_t max_response_batch_items;
   uint32_t packet_size;
   uint64_t session_id;
+  /* netipc extensions in effect (the HELLO_ACK flags; 0 with a
+   * reference peer): NETIPC_HELLO_FLAG_EXTENSIONS. */
+  uint16_t extension_flags;
 } netipc_session_info;
 
 typedef struct netipc_listener netipc_listener;

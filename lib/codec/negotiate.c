@@ -88,6 +88,9 @@ negotiate_hello(const netipc_hello *hello,
   ack->agreed_max_response_payload_bytes = cfg->max_response_payload_bytes;
   ack->agreed_max_response_batch_items = hello->max_request_batch_items;
   ack->agreed_packet_size = packet;
+  /* Echo only what both implement (doc/extensions.md); reference clients
+   * send flags 0 and so always get 0 back. */
+  ack->flags = hello->flags & cfg->extension_flags;
   return NETIPC_HELLO_ACCEPT;
 }
 
@@ -143,6 +146,15 @@ netipc_err
 netipc_hello_ack_process(const void *packet, size_t packet_len,
                          uint32_t client_supported, netipc_hello_ack *ack)
 {
+  return netipc_hello_ack_process_flags(packet, packet_len, client_supported,
+                                        0, ack);
+}
+
+netipc_err
+netipc_hello_ack_process_flags(const void *packet, size_t packet_len,
+                               uint32_t client_supported, uint16_t hello_flags,
+                               netipc_hello_ack *ack)
+{
   if (packet == NULL || ack == NULL)
     return NETIPC_ERR_INVALID_ARG;
   netipc_header h;
@@ -161,7 +173,8 @@ netipc_hello_ack_process(const void *packet, size_t packet_len,
     return NETIPC_ERR_PROTOCOL;
   if (ack->layout_version != NETIPC_LAYOUT_VERSION)
     return NETIPC_ERR_INCOMPATIBLE;
-  if (ack->flags != 0 || ack->agreed_packet_size <= NETIPC_HEADER_LEN)
+  if ((ack->flags & ~hello_flags) != 0 ||
+      ack->agreed_packet_size <= NETIPC_HEADER_LEN)
     return NETIPC_ERR_PROTOCOL;
   if (!netipc__one_bit(ack->selected_profile) ||
       (ack->selected_profile & client_supported) == 0)

@@ -13,6 +13,13 @@
 #define NETIPC__PROFILES_BUILT NETIPC_PROFILE_UDS_SEQPACKET
 #endif
 
+/* The HELLO flags a configuration offers (client) or echoes (server). */
+static inline uint16_t
+netipc__extension_flags(const netipc_transport_config *cfg)
+{
+  return cfg->plain_protocol ? 0 : NETIPC_HELLO_FLAG_EXTENSIONS;
+}
+
 /* Largest handshake record read (the reference reads at most 128 bytes). */
 #define NETIPC__HANDSHAKE_RECV_MAX 128u
 
@@ -66,6 +73,7 @@ netipc__info_from_ack(const netipc_hello_ack *ack, netipc_role role,
   info->max_response_batch_items = ack->agreed_max_response_batch_items;
   info->packet_size = ack->agreed_packet_size;
   info->session_id = ack->session_id;
+  info->extension_flags = ack->flags;
 }
 
 #endif /* NETIPC_TRANSPORT_INTERNAL_H */

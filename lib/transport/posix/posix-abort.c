@@ -1,14 +1,25 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The abort handle (posix-uds.md 11): the read end of a non-blocking pipe
- * is polled beside the socket; signalling writes a byte and the abort stays
- * in effect until cleared.
+ * The abort handle (posix-uds.md 11). Signalling sets an atomic flag (what
+ * calls check on their hot path), shuts down the sockets of receives
+ * blocked in recvmsg() under this handle, and writes a byte into a
+ * non-blocking pipe that poll()-based waits watch. The abort stays in
+ * effect until cleared. Everything signal does is async-signal-safe: no
+ * lock, only atomics, shutdown() and write().
+ *
+ * A registered receive and a signal race as in Dekker's algorithm: the
+ * receiver publishes its slot and then reads the flag; the signaller sets
+ * the flag and then reads the slots (all sequentially consistent). At
+ * least one of them sees the other, so a receive either sees the abort
+ * before it blocks or has its socket shut down. A signaller marks a slot
+ * BUSY while it calls shutdown(), and leave() waits for that to end, so
+ * the descriptor cannot be closed and reused under the shutdown().
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "common/alloc.h"
@@ -16,6 +27,8 @@
 
 /* Drain this many bytes per read when clearing. */
 #define ABORT_DRAIN_CHUNK 64
+/* A slot holds fd + 1; this bit marks a signaller at work on it. */
+#define ABORT_SLOT_BUSY 0x80000000u
 
 static int
 abort_pipe(int fds[2])
@@ -48,6 +61,9 @@ netipc_abort_create(netipc_abort **out)
   }
   a->read_fd = fds[0];
   a->write_fd = fds[1];
+  atomic_init(&a->signalled, false);
+  for (size_t i = 0; i < NETIPC__ABORT_SLOTS; i++)
+    atomic_init(&a->slots[i], 0);
   *out = a;
   return NETIPC_OK;
 }
@@ -57,6 +73,15 @@ netipc_abort_signal(netipc_abort *a)
 {
   if (a == NULL)
     return;
+  atomic_store(&a->signalled, true);
+  for (size_t i = 0; i < NETIPC__ABORT_SLOTS; i++) {
+    uint32_t v = atomic_load(&a->slots[i]);
+    if (v == 0 || (v & ABORT_SLOT_BUSY) ||
+        !atomic_compare_exchange_strong(&a->slots[i], &v, v | ABORT_SLOT_BUSY))
+      continue; /* free, or another signaller has it */
+    (void)shutdown((int)(v - 1), SHUT_RDWR);
+    atomic_store(&a->slots[i], v);
+  }
   const char byte = 1;
   ssize_t n;
   do
@@ -70,6 +95,7 @@ netipc_abort_clear(netipc_abort *a)
 {
   if (a == NULL)
     return;
+  atomic_store(&a->signalled, false);
   char sink[ABORT_DRAIN_CHUNK];
   ssize_t n;
   do
@@ -80,14 +106,34 @@ netipc_abort_clear(netipc_abort *a)
 bool
 netipc_abort_is_signalled(const netipc_abort *a)
 {
-  if (a == NULL)
-    return false;
-  struct pollfd p = {.fd = a->read_fd, .events = POLLIN};
-  int n;
-  do
-    n = poll(&p, 1, 0);
-  while (n < 0 && errno == EINTR);
-  return n > 0 && (p.revents & POLLIN);
+  return a != NULL && atomic_load(&a->signalled);
+}
+
+int
+netipc__abort_enter(const netipc_abort *ca, int fd)
+{
+  /* The slots are the handle's own mutable state, shared by receivers. */
+  netipc_abort *a = (netipc_abort *)ca;
+  for (int i = 0; i < NETIPC__ABORT_SLOTS; i++) {
+    uint32_t expected = 0;
+    if (atomic_compare_exchange_strong(&a->slots[i], &expected,
+                                       (uint32_t)fd + 1))
+      return i;
+  }
+  return -1;
+}
+
+void
+netipc__abort_leave(const netipc_abort *ca, int slot)
+{
+  netipc_abort *a = (netipc_abort *)ca;
+  /* Wait out a signaller's shutdown() before the fd may be closed. */
+  for (;;) {
+    uint32_t v = atomic_load(&a->slots[slot]);
+    if ((v & ABORT_SLOT_BUSY) == 0 &&
+        atomic_compare_exchange_strong(&a->slots[slot], &v, 0))
+      return;
+  }
 }
 
 void

@@ -8,11 +8,35 @@
 
 #include <netipc/transport.h>
 
-/* The abort handle: a non-blocking pipe; a byte in it means "aborted". */
+#include <stdatomic.h>
+
+/* Blocked receives one abort handle can wake by shutdown() at once; more
+ * concurrent receives fall back to poll() on the pipe. */
+#define NETIPC__ABORT_SLOTS 64
+
+/*
+ * The abort handle. `signalled` is what the hot path reads (an atomic
+ * load, no syscall). The non-blocking pipe (a byte in it means "aborted")
+ * serves poll()-based waits. A receive blocked in recvmsg() registers its
+ * socket in a slot; signalling shuts registered sockets down, which ends
+ * their recvmsg(). Slot values: 0 free, fd + 1 registered, with
+ * ABORT_SLOT_BUSY while a signaller works on it (posix-abort.c).
+ */
 struct netipc_abort {
   int read_fd;
   int write_fd;
+  atomic_bool signalled;
+  _Atomic uint32_t slots[NETIPC__ABORT_SLOTS];
 };
+
+/*
+ * Register fd for the blocking receive that follows. Returns the slot, or
+ * -1 when every slot is taken (use netipc__wait_readable instead). The
+ * caller checks netipc_abort_is_signalled() after this and before it
+ * blocks; netipc__abort_leave() must follow before fd can be closed.
+ */
+int netipc__abort_enter(const netipc_abort *a, int fd);
+void netipc__abort_leave(const netipc_abort *a, int slot);
 
 /* Milliseconds on CLOCK_MONOTONIC. */
 uint64_t netipc__now_ms(void);

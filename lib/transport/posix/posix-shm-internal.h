@@ -35,6 +35,14 @@
 #define NETIPC__SHM_REQ_SIGNAL 56u
 #define NETIPC__SHM_RESP_SIGNAL 60u
 
+/* The netipc extension block after the response area (doc/extensions.md):
+ * a waiter word per direction, set by its receiver while it sleeps. */
+#define NETIPC__SHM_EXT_LEN 64u
+#define NETIPC__SHM_EXT_REQ_WAITER 0u  /* the server sleeps on requests */
+#define NETIPC__SHM_EXT_RESP_WAITER 4u /* the client sleeps on responses */
+/* Rounds of CPU relax timed once per region to turn spins into time. */
+#define NETIPC__SHM_CALIBRATE_ROUNDS 1024u
+
 /* The profiles served by this data plane (0x04 runs exactly like 0x02). */
 #define NETIPC__SHM_PROFILES (NETIPC_PROFILE_SHM_HYBRID | NETIPC_PROFILE_SHM_FUTEX)
 
@@ -48,28 +56,36 @@ typedef struct netipc__shm {
   uint64_t recv_seen; /* last consumed sequence of the incoming direction */
   uint32_t spin_limit;
   uint32_t spin_min, spin_max; /* equal: a fixed budget */
+  uint32_t spin_round_ps;      /* measured cost of one relax round */
+  /* Extended session (both peers netipc): the waiter words, else NULL
+   * and every publish wakes the peer as the reference protocol needs. */
+  _Atomic uint32_t *ext;
   char path[NETIPC__SHM_PATH_MAX];
 } netipc__shm;
 
 /*
  * Server: create and initialise the region of session_id with capacities
- * align64(32 + rq_max) / align64(32 + rs_max) (posix-shm.md 4, 5).
+ * align64(32 + rq_max) / align64(32 + rs_max) (posix-shm.md 4, 5); with
+ * `extended` the file also holds the extension block (doc/extensions.md).
  * Errors: BAD_NAME, PATH_TOO_LONG, INVALID_ARG (capacity overflow),
  * ADDR_IN_USE (a live region holds the name), SYSTEM (open/mmap),
  * NOSPACE (fallocate failed: the file is removed), NOMEM.
  */
 netipc_err netipc__shm_create(const char *run_dir, const char *service,
                               uint64_t session_id, uint32_t rq_max,
-                              uint32_t rs_max, netipc__shm **out);
+                              uint32_t rs_max, bool extended,
+                              netipc__shm **out);
 
 /*
  * Client: attach to the region of session_id, retrying while it is not
- * ready (posix-shm.md 6), and check the areas cover 32 + the agreed limits.
+ * ready (posix-shm.md 6), and check the areas cover 32 + the agreed limits
+ * (and, with `extended`, that the file holds the extension block).
  * Errors: NETIPC_ERR_SHM_ATTACH, NOMEM, BAD_NAME, PATH_TOO_LONG.
  */
 netipc_err netipc__shm_attach(const char *run_dir, const char *service,
                               uint64_t session_id, uint32_t rq_limit,
-                              uint32_t rs_limit, netipc__shm **out);
+                              uint32_t rs_limit, bool extended,
+                              netipc__shm **out);
 
 /* Unmap and close; the owner also unlinks the file. NULL-safe. */
 void netipc__shm_destroy(netipc__shm *shm);
@@ -82,8 +98,10 @@ unsigned netipc__shm_cleanup(const char *run_dir, const char *service);
 
 /*
  * Publish one message (header bytes + payload) into the outgoing area
- * (posix-shm.md 8). Errors: INVALID_ARG (length 0), LIMIT_EXCEEDED (over
- * the area capacity; nothing published).
+ * (posix-shm.md 8), then wake the peer: always toward a reference peer,
+ * only when it announced itself asleep on an extended session (the
+ * argument is in doc/shm.md). Errors: LIMIT_EXCEEDED (over the area
+ * capacity; nothing published).
  */
 netipc_err netipc__shm_publish(netipc__shm *shm, const uint8_t *hdr,
                                const void *payload, size_t payload_len);
@@ -92,10 +110,12 @@ netipc_err netipc__shm_publish(netipc__shm *shm, const uint8_t *hdr,
  * Wait for the next incoming message and copy it to buf[0..cap)
  * (posix-shm.md 9, 12): adaptive spin, then futex sleeps in slices;
  * between slices the abort handle and the liveness of sock_fd are checked.
+ * timeout_ms (0: none) counts from when the spin turns to sleep, the only
+ * place the clock is read.
  * Errors: TIMEOUT, ABORTED, DISCONNECTED, LIMIT_EXCEEDED (too large,
  * consumed), PROTOCOL (length 0, consumed), SYSTEM.
  */
-netipc_err netipc__shm_receive(netipc__shm *shm, uint64_t deadline,
+netipc_err netipc__shm_receive(netipc__shm *shm, uint32_t timeout_ms,
                                const netipc_abort *abort, int sock_fd,
                                uint8_t *buf, size_t cap, size_t *len);
 

@@ -2,7 +2,9 @@
 /*
  * SHM publication and consumption (posix-shm.md 8-10, 12). The order
  * data -> length -> sequence -> signal -> wake is the contract; every word
- * is stored with release and loaded with acquire.
+ * is stored with release and loaded with acquire. On an extended session
+ * (doc/extensions.md) the wake is skipped unless the receiver announced
+ * itself asleep; doc/shm.md has the argument that no wake-up is lost.
  *
  * Waiting is adaptive: a receiver spins up to spin_limit rounds, then
  * sleeps in the futex. A message caught late in the spin raises the budget
@@ -22,6 +24,8 @@
 #include "transport/posix/posix-shm-internal.h"
 
 #define NS_PER_SEC 1000000000ull
+#define NS_PER_MS 1000000ull
+#define PS_PER_NS 1000ull
 /* Headroom over the measured wait when the spin budget grows: 3/2. */
 #define SPIN_HEADROOM_NUM 3u
 #define SPIN_HEADROOM_DEN 2u
@@ -51,6 +55,26 @@ shm_direction(netipc__shm *shm, bool requests)
   return d;
 }
 
+static inline void
+shm_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield" ::: "memory");
+#else
+  atomic_signal_fence(memory_order_seq_cst);
+#endif
+}
+
+static uint64_t
+shm_now_ns(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
 /* The process-wide spin policy (see netipc__shm_spin_policy). */
 static uint32_t spin_fixed;
 static uint32_t spin_min = NETIPC__SHM_SPIN_MIN;
@@ -64,9 +88,22 @@ netipc__shm_spin_policy(uint32_t fixed, uint32_t min, uint32_t max)
   spin_max = max;
 }
 
+/* Time a few relax rounds so a spin's length is known without a clock
+ * read on every receive. */
+static uint32_t
+shm_calibrate_round_ps(void)
+{
+  uint64_t start = shm_now_ns();
+  for (uint32_t i = 0; i < NETIPC__SHM_CALIBRATE_ROUNDS; i++)
+    shm_cpu_relax();
+  uint64_t ps = (shm_now_ns() - start) * PS_PER_NS / NETIPC__SHM_CALIBRATE_ROUNDS;
+  return ps == 0 ? 1 : ps > UINT32_MAX ? UINT32_MAX : (uint32_t)ps;
+}
+
 void
 netipc__shm_spin_init(netipc__shm *shm)
 {
+  shm->spin_round_ps = shm_calibrate_round_ps();
   shm->spin_min = spin_fixed ? spin_fixed : spin_min;
   shm->spin_max = spin_fixed ? spin_fixed : spin_max;
   shm->spin_limit = spin_fixed ? spin_fixed : NETIPC__SHM_SPIN_INITIAL;
@@ -76,23 +113,21 @@ netipc__shm_spin_init(netipc__shm *shm)
     shm->spin_limit = shm->spin_max;
 }
 
-static inline void
-shm_cpu_relax(void)
+/* The waiter word of the receiver of one direction (extended only). */
+static _Atomic uint32_t *
+shm_waiter(const netipc__shm *shm, bool requests)
 {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  __asm__ __volatile__("yield" ::: "memory");
-#else
-  atomic_signal_fence(memory_order_seq_cst);
-#endif
+  return shm->ext + (requests ? NETIPC__SHM_EXT_REQ_WAITER
+                              : NETIPC__SHM_EXT_RESP_WAITER) /
+                        sizeof(uint32_t);
 }
 
 netipc_err
 netipc__shm_publish(netipc__shm *shm, const uint8_t *hdr, const void *payload,
                     size_t payload_len)
 {
-  shm_dir d = shm_direction(shm, shm->role == NETIPC_ROLE_CLIENT);
+  bool requests = shm->role == NETIPC_ROLE_CLIENT;
+  shm_dir d = shm_direction(shm, requests);
   uint64_t total = (uint64_t)NETIPC_HEADER_LEN + payload_len;
   if (total > d.cap)
     return NETIPC_ERR_LIMIT_EXCEEDED;
@@ -102,16 +137,16 @@ netipc__shm_publish(netipc__shm *shm, const uint8_t *hdr, const void *payload,
   atomic_store_explicit(d.len, (uint32_t)total, memory_order_release);
   atomic_fetch_add_explicit(d.seq, 1, memory_order_release);
   atomic_fetch_add_explicit(d.signal, 1, memory_order_release);
+  if (shm->ext != NULL) {
+    /* Pairs with the fence in shm_announce(): the receiver sees the new
+     * sequence, or this load sees its announcement (doc/shm.md). */
+    atomic_thread_fence(memory_order_seq_cst);
+    if (atomic_load_explicit(shm_waiter(shm, requests),
+                             memory_order_relaxed) == 0)
+      return NETIPC_OK;
+  }
   netipc__futex_wake((uint32_t *)d.signal);
   return NETIPC_OK;
-}
-
-static uint64_t
-shm_now_ns(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
 static void
@@ -162,13 +197,29 @@ shm_spin_learn(netipc__shm *shm, uint64_t spin_ns, uint64_t waited_ns)
   }
 }
 
+/*
+ * Announce that this receiver is about to sleep (extended sessions), then
+ * fence: pairs with the publisher's fence, so either the publisher sees
+ * the announcement and wakes, or the re-check of the sequence after this
+ * sees the message.
+ */
+static void
+shm_announce(_Atomic uint32_t *waiter, uint32_t value)
+{
+  if (waiter == NULL)
+    return;
+  atomic_store_explicit(waiter, value, memory_order_relaxed);
+  atomic_thread_fence(memory_order_seq_cst);
+}
+
 /* Phase 2: futex sleeps in slices, checking deadline, abort and peer. */
 static netipc_err
-shm_sleep(const shm_dir *d, uint64_t expected, uint64_t deadline,
-          const netipc_abort *abort, int sock_fd)
+shm_sleep(const shm_dir *d, _Atomic uint32_t *waiter, uint64_t expected,
+          uint64_t deadline, const netipc_abort *abort, int sock_fd)
 {
   for (;;) {
     uint32_t v = atomic_load_explicit(d->signal, memory_order_acquire);
+    shm_announce(waiter, 1);
     if (atomic_load_explicit(d->seq, memory_order_acquire) >= expected)
       return NETIPC_OK;
     uint32_t slice = NETIPC__SHM_WAIT_SLICE_MS;
@@ -189,20 +240,39 @@ shm_sleep(const shm_dir *d, uint64_t expected, uint64_t deadline,
   }
 }
 
+/*
+ * The slow path: the spin missed. The clock is read here and only here:
+ * the deadline starts now, and the wait's length teaches the spin budget.
+ */
+static netipc_err
+shm_wait_asleep(netipc__shm *shm, const shm_dir *d, uint64_t expected,
+                uint32_t timeout_ms, const netipc_abort *abort, int sock_fd)
+{
+  _Atomic uint32_t *waiter =
+      shm->ext != NULL ? shm_waiter(shm, shm->role == NETIPC_ROLE_SERVER)
+                       : NULL;
+  uint64_t sleep_start = shm_now_ns();
+  uint64_t deadline =
+      timeout_ms != 0 ? sleep_start / NS_PER_MS + timeout_ms : 0;
+  netipc_err err = shm_sleep(d, waiter, expected, deadline, abort, sock_fd);
+  shm_announce(waiter, 0);
+  uint64_t spin_ns = (uint64_t)shm->spin_limit * shm->spin_round_ps / PS_PER_NS;
+  shm_spin_learn(shm, spin_ns,
+                 err == NETIPC_OK ? shm_now_ns() - sleep_start : UINT64_MAX);
+  return err;
+}
+
 netipc_err
-netipc__shm_receive(netipc__shm *shm, uint64_t deadline,
+netipc__shm_receive(netipc__shm *shm, uint32_t timeout_ms,
                     const netipc_abort *abort, int sock_fd, uint8_t *buf,
                     size_t cap, size_t *len)
 {
   shm_dir d = shm_direction(shm, shm->role == NETIPC_ROLE_SERVER);
   uint64_t expected = shm->recv_seen + 1;
   /* Abort and peer liveness are checked when the wait turns to sleep. */
-  uint64_t spin_start = shm_now_ns();
   if (!shm_spin(shm, &d, expected)) {
-    uint64_t sleep_start = shm_now_ns();
-    netipc_err err = shm_sleep(&d, expected, deadline, abort, sock_fd);
-    shm_spin_learn(shm, sleep_start - spin_start,
-                   err == NETIPC_OK ? shm_now_ns() - sleep_start : UINT64_MAX);
+    netipc_err err =
+        shm_wait_asleep(shm, &d, expected, timeout_ms, abort, sock_fd);
     if (err != NETIPC_OK)
       return err;
   }

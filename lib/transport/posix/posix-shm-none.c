@@ -10,20 +10,20 @@
 netipc_err
 netipc__shm_create(const char *run_dir, const char *service,
                    uint64_t session_id, uint32_t rq_max, uint32_t rs_max,
-                   netipc__shm **out)
+                   bool extended, netipc__shm **out)
 {
   (void)run_dir, (void)service, (void)session_id, (void)rq_max, (void)rs_max;
-  (void)out;
+  (void)extended, (void)out;
   return NETIPC_ERR_NOT_SUPPORTED;
 }
 
 netipc_err
 netipc__shm_attach(const char *run_dir, const char *service,
                    uint64_t session_id, uint32_t rq_limit, uint32_t rs_limit,
-                   netipc__shm **out)
+                   bool extended, netipc__shm **out)
 {
   (void)run_dir, (void)service, (void)session_id, (void)rq_limit;
-  (void)rs_limit, (void)out;
+  (void)rs_limit, (void)extended, (void)out;
   return NETIPC_ERR_SHM_ATTACH;
 }
 
@@ -49,11 +49,11 @@ netipc__shm_publish(netipc__shm *shm, const uint8_t *hdr, const void *payload,
 }
 
 netipc_err
-netipc__shm_receive(netipc__shm *shm, uint64_t deadline,
+netipc__shm_receive(netipc__shm *shm, uint32_t timeout_ms,
                     const netipc_abort *abort, int sock_fd, uint8_t *buf,
                     size_t cap, size_t *len)
 {
-  (void)shm, (void)deadline, (void)abort, (void)sock_fd, (void)buf, (void)cap;
+  (void)shm, (void)timeout_ms, (void)abort, (void)sock_fd, (void)buf, (void)cap;
   (void)len;
   return NETIPC_ERR_NOT_SUPPORTED;
 }

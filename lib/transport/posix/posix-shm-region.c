@@ -236,15 +236,23 @@ region_new(const char *run_dir, const char *service, uint64_t session_id,
   return NETIPC_OK;
 }
 
+/* The extension block: right after the response area (doc/extensions.md). */
+static _Atomic uint32_t *
+region_ext(netipc__shm *shm)
+{
+  return (_Atomic uint32_t *)(shm->base + shm->resp_off + shm->resp_cap);
+}
+
 netipc_err
 netipc__shm_create(const char *run_dir, const char *service,
                    uint64_t session_id, uint32_t rq_max, uint32_t rs_max,
-                   netipc__shm **out)
+                   bool extended, netipc__shm **out)
 {
   uint64_t req_cap = align64((uint64_t)NETIPC_HEADER_LEN + rq_max);
   uint64_t resp_cap = align64((uint64_t)NETIPC_HEADER_LEN + rs_max);
+  uint64_t ext_len = extended ? NETIPC__SHM_EXT_LEN : 0;
   if (run_dir == NULL || out == NULL ||
-      NETIPC__SHM_HEADER_LEN + req_cap + resp_cap > UINT32_MAX)
+      NETIPC__SHM_HEADER_LEN + req_cap + resp_cap + ext_len > UINT32_MAX)
     return NETIPC_ERR_INVALID_ARG;
   char entry[NETIPC__SHM_PATH_MAX];
   netipc__shm *shm;
@@ -258,7 +266,7 @@ netipc__shm_create(const char *run_dir, const char *service,
   shm->req_cap = (uint32_t)req_cap;
   shm->resp_off = (uint32_t)(NETIPC__SHM_HEADER_LEN + req_cap);
   shm->resp_cap = (uint32_t)resp_cap;
-  shm->size = (size_t)(NETIPC__SHM_HEADER_LEN + req_cap + resp_cap);
+  shm->size = (size_t)(NETIPC__SHM_HEADER_LEN + req_cap + resp_cap + ext_len);
 
   int dir = open(run_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   err = dir < 0 ? NETIPC_ERR_SYSTEM : region_open_excl(dir, entry, &shm->fd);
@@ -272,6 +280,8 @@ netipc__shm_create(const char *run_dir, const char *service,
     return err;
   }
   region_write_header(shm);
+  if (extended)
+    shm->ext = region_ext(shm);
   *out = shm;
   return NETIPC_OK;
 }
@@ -296,7 +306,8 @@ typedef enum { ATTACH_OK, ATTACH_RETRY, ATTACH_FAIL } attach_result;
 /* Steps 5-8 of posix-shm.md 6 on a mapped region, plus our own check that
  * the areas hold 32 + the agreed limits. */
 static attach_result
-attach_validate(netipc__shm *shm, uint32_t rq_limit, uint32_t rs_limit)
+attach_validate(netipc__shm *shm, uint32_t rq_limit, uint32_t rs_limit,
+                bool extended)
 {
   const uint8_t *h = shm->base;
   if (netipc__ld32(h + RG_MAGIC) != NETIPC__SHM_MAGIC)
@@ -322,12 +333,14 @@ attach_validate(netipc__shm *shm, uint32_t rq_limit, uint32_t rs_limit)
   if (shm->req_cap < (uint64_t)NETIPC_HEADER_LEN + rq_limit ||
       shm->resp_cap < (uint64_t)NETIPC_HEADER_LEN + rs_limit)
     return ATTACH_FAIL;
+  if (extended && resp_end + NETIPC__SHM_EXT_LEN > shm->size)
+    return ATTACH_FAIL;
   return ATTACH_OK;
 }
 
 static attach_result
 attach_once(int dir, const char *entry, netipc__shm *shm, uint32_t rq_limit,
-            uint32_t rs_limit)
+            uint32_t rs_limit, bool extended)
 {
   shm->fd = openat(dir, entry, O_RDWR | O_CLOEXEC);
   if (shm->fd < 0)
@@ -344,7 +357,7 @@ attach_once(int dir, const char *entry, netipc__shm *shm, uint32_t rq_limit,
     return ATTACH_FAIL;
   shm->base = map;
   atomic_thread_fence(memory_order_acquire);
-  return attach_validate(shm, rq_limit, rs_limit);
+  return attach_validate(shm, rq_limit, rs_limit, extended);
 }
 
 /* Undo a failed attempt so the next one starts clean. */
@@ -362,7 +375,7 @@ attach_reset(netipc__shm *shm)
 netipc_err
 netipc__shm_attach(const char *run_dir, const char *service,
                    uint64_t session_id, uint32_t rq_limit, uint32_t rs_limit,
-                   netipc__shm **out)
+                   bool extended, netipc__shm **out)
 {
   if (run_dir == NULL || out == NULL)
     return NETIPC_ERR_INVALID_ARG;
@@ -377,7 +390,7 @@ netipc__shm_attach(const char *run_dir, const char *service,
   attach_result r = dir < 0 ? ATTACH_FAIL : ATTACH_RETRY;
   uint64_t deadline = netipc__deadline(NETIPC__SHM_ATTACH_TIMEOUT_MS);
   while (r == ATTACH_RETRY) {
-    r = attach_once(dir, entry, shm, rq_limit, rs_limit);
+    r = attach_once(dir, entry, shm, rq_limit, rs_limit, extended);
     if (r == ATTACH_OK)
       break;
     attach_reset(shm);
@@ -395,6 +408,8 @@ netipc__shm_attach(const char *run_dir, const char *service,
   /* Nothing published before attach counts as new (posix-shm.md 6 step 9). */
   shm->recv_seen = atomic_load_explicit(
       (_Atomic uint64_t *)(shm->base + NETIPC__SHM_RESP_SEQ), memory_order_acquire);
+  if (extended)
+    shm->ext = region_ext(shm);
   *out = shm;
   return NETIPC_OK;
 }

@@ -25,6 +25,7 @@ connect_hello(const netipc_transport_config *cfg, const netipc__limits *l,
   h->max_response_batch_items = l->max_response_batch_items;
   h->auth_token = cfg->auth_token;
   h->packet_size = packet_size;
+  h->flags = netipc__extension_flags(cfg);
 }
 
 /* Send HELLO and process the HELLO_ACK on a connected socket. */
@@ -51,7 +52,8 @@ connect_handshake(int fd, const netipc_transport_config *cfg,
   if (err != NETIPC_OK)
     return err;
   netipc_hello_ack ack;
-  err = netipc_hello_ack_process(buf, len, l.supported_profiles, &ack);
+  err = netipc_hello_ack_process_flags(buf, len, l.supported_profiles,
+                                       hello.flags, &ack);
   if (err != NETIPC_OK)
     return err;
   netipc__info_from_ack(&ack, NETIPC_ROLE_CLIENT, info);
@@ -88,7 +90,10 @@ netipc_session_connect(const netipc_transport_config *cfg, uint32_t timeout_ms,
   if (err == NETIPC_OK && (info.selected_profile & NETIPC__SHM_PROFILES))
     err = netipc__shm_attach(cfg->run_dir, cfg->service_name, info.session_id,
                              info.max_request_payload_bytes,
-                             info.max_response_payload_bytes, &shm);
+                             info.max_response_payload_bytes,
+                             (info.extension_flags &
+                              NETIPC_HELLO_FLAG_EXTENSIONS) != 0,
+                             &shm);
   if (err != NETIPC_OK) {
     close(fd);
     return err;

@@ -21,6 +21,7 @@ struct netipc_session {
   struct netipc__shm *shm; /* SHM data plane, or NULL on the baseline */
   netipc_session_info info;
   netipc__inflight inflight; /* client: outstanding request ids */
+  uint32_t rcvtimeo_ms;      /* SO_RCVTIMEO now set on fd; 0: none */
   uint8_t *packet;           /* one received record */
   size_t packet_cap;
   uint8_t *message; /* reassembly of a chunked message */
@@ -61,5 +62,17 @@ netipc_err netipc__uds_send_record(int fd, const struct iovec *iov,
 netipc_err netipc__uds_recv_record(int fd, uint64_t deadline,
                                    const netipc_abort *abort, void *buf,
                                    size_t cap, size_t *len, bool *truncated);
+
+/*
+ * The session hot path: read one record with one blocking recvmsg() and
+ * nothing else. wait_ms (0: forever) goes into SO_RCVTIMEO, set only when
+ * it differs from *rcvtimeo_ms; an abort shuts fd down to end the wait
+ * (posix-abort.c). With every abort slot taken it falls back to
+ * netipc__uds_recv_record. Same results and errors as that function.
+ */
+netipc_err netipc__uds_recv_blocking(int fd, uint32_t *rcvtimeo_ms,
+                                     uint32_t wait_ms,
+                                     const netipc_abort *abort, void *buf,
+                                     size_t cap, size_t *len, bool *truncated);
 
 #endif /* NETIPC_TRANSPORT_POSIX_UDS_INTERNAL_H */

@@ -112,6 +112,7 @@ listen_configure(netipc_listener *l, const netipc_transport_config *cfg)
   l->hello.max_request_payload_bytes = lim.max_request_payload_bytes;
   l->hello.max_response_payload_bytes = lim.max_response_payload_bytes;
   l->hello.auth_token = cfg->auth_token;
+  l->hello.extension_flags = netipc__extension_flags(cfg);
   l->configured_packet_size = cfg->packet_size;
   l->handshake_timeout_ms = netipc__or_default(
       cfg->handshake_timeout_ms, NETIPC_HANDSHAKE_TIMEOUT_MS_DEFAULT);
@@ -229,9 +230,13 @@ listen_negotiate(netipc_listener *l, netipc_server_hello_config *cfg,
   if (action != NETIPC_HELLO_ACCEPT ||
       (ack->selected_profile & NETIPC__SHM_PROFILES) == 0)
     return action;
+  /* The extension block only when the client asked for the extensions:
+   * toward a reference client the file is the reference's, byte for byte. */
   if (netipc__shm_create(l->run_dir, l->service_name, session_id,
                          cfg->max_request_payload_bytes,
-                         cfg->max_response_payload_bytes, shm) == NETIPC_OK)
+                         cfg->max_response_payload_bytes,
+                         (ack->flags & NETIPC_HELLO_FLAG_EXTENSIONS) != 0,
+                         shm) == NETIPC_OK)
     return action;
   cfg->supported_profiles &= ~NETIPC__SHM_PROFILES;
   cfg->preferred_profiles &= ~NETIPC__SHM_PROFILES;

@@ -183,6 +183,24 @@ netipc_session_send(netipc_session *s, const netipc_header *hdr,
   return err == NETIPC_OK ? NETIPC_OK : session_break(s, err);
 }
 
+/*
+ * Milliseconds left of the message's deadline for the next record; 0 with
+ * no deadline. TIMEOUT when it has passed.
+ */
+static netipc_err
+session_wait_left(uint64_t deadline, uint32_t *wait_ms)
+{
+  *wait_ms = 0;
+  if (deadline == 0)
+    return NETIPC_OK;
+  uint64_t now = netipc__now_ms();
+  if (now >= deadline)
+    return NETIPC_ERR_TIMEOUT;
+  uint64_t left = deadline - now;
+  *wait_ms = left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
+  return NETIPC_OK;
+}
+
 /* Read continuations 1..n of a chunked message into s->message. */
 static netipc_err
 session_reassemble(netipc_session *s, const netipc_header *h, size_t first,
@@ -197,8 +215,12 @@ session_reassemble(netipc_session *s, const netipc_header *h, size_t first,
   for (uint32_t index = 1; have < h->payload_len; index++) {
     size_t len;
     bool truncated;
-    err = netipc__uds_recv_record(s->fd, deadline, abort, s->packet,
-                                  s->packet_cap, &len, &truncated);
+    uint32_t wait_ms;
+    err = session_wait_left(deadline, &wait_ms);
+    if (err == NETIPC_OK)
+      err = netipc__uds_recv_blocking(s->fd, &s->rcvtimeo_ms, wait_ms, abort,
+                                      s->packet, s->packet_cap, &len,
+                                      &truncated);
     if (err != NETIPC_OK)
       return err;
     netipc_chunk_header c;
@@ -232,20 +254,30 @@ session_check_first(netipc_session *s, size_t len, bool truncated,
   return NETIPC_OK;
 }
 
-/* Receive one message without judging its batch directory. */
+/*
+ * Receive one message without judging its batch directory. The clock is
+ * read only where the deadline is needed: once here for a UDS message
+ * (its continuations share the deadline), and by the SHM wait only when
+ * its spin turns to sleep.
+ */
 static netipc_err
-session_receive_message(netipc_session *s, uint64_t deadline,
+session_receive_message(netipc_session *s, uint32_t timeout_ms,
                         const netipc_abort *abort, netipc_header *h,
                         const uint8_t **payload)
 {
   size_t len;
   bool truncated = false;
-  netipc_err err =
-      s->shm != NULL
-          ? netipc__shm_receive(s->shm, deadline, abort, s->fd, s->packet,
-                                s->packet_cap, &len)
-          : netipc__uds_recv_record(s->fd, deadline, abort, s->packet,
-                                    s->packet_cap, &len, &truncated);
+  uint64_t deadline = 0;
+  netipc_err err;
+  if (s->shm != NULL) {
+    err = netipc__shm_receive(s->shm, timeout_ms, abort, s->fd, s->packet,
+                              s->packet_cap, &len);
+  } else {
+    deadline = netipc__deadline(timeout_ms);
+    err = netipc__uds_recv_blocking(s->fd, &s->rcvtimeo_ms, timeout_ms, abort,
+                                    s->packet, s->packet_cap, &len,
+                                    &truncated);
+  }
   if (err == NETIPC_OK)
     err = session_check_first(s, len, truncated, h);
   if (err != NETIPC_OK)
@@ -271,8 +303,7 @@ netipc_session_receive(netipc_session *s, uint32_t timeout_ms,
   if (s == NULL || hdr == NULL || payload == NULL || len == NULL || s->broken)
     return NETIPC_ERR_INVALID_ARG;
   const uint8_t *data = NULL;
-  netipc_err err = session_receive_message(s, netipc__deadline(timeout_ms),
-                                           abort, hdr, &data);
+  netipc_err err = session_receive_message(s, timeout_ms, abort, hdr, &data);
   /* The header goes back and the session stays usable for sending, so a
    * server can answer LIMIT_EXCEEDED before it closes (posix-uds.md 12). */
   if (err == NETIPC_ERR_LIMIT_EXCEEDED)

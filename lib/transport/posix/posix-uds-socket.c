@@ -4,10 +4,14 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include "transport/posix/posix-uds-internal.h"
+
+#define MS_PER_SEC 1000u
+#define US_PER_MS 1000u
 
 #ifndef MSG_NOSIGNAL
 #define MSG_NOSIGNAL 0 /* platforms without it use SO_NOSIGPIPE below */
@@ -74,13 +78,10 @@ netipc__uds_send_record(int fd, const struct iovec *iov, int iovcnt)
   return (size_t)n == want ? NETIPC_OK : NETIPC_ERR_SYSTEM;
 }
 
-netipc_err
-netipc__uds_recv_record(int fd, uint64_t deadline, const netipc_abort *abort,
-                        void *buf, size_t cap, size_t *len, bool *truncated)
+/* One recvmsg of a record (blocking unless the caller waited for it). */
+static ssize_t
+uds_recvmsg(int fd, void *buf, size_t cap, bool *truncated)
 {
-  netipc_err err = netipc__wait_readable(fd, deadline, abort);
-  if (err != NETIPC_OK)
-    return err;
   struct iovec iov = {.iov_base = buf, .iov_len = cap};
   struct msghdr msg;
   memset(&msg, 0, sizeof msg);
@@ -90,11 +91,66 @@ netipc__uds_recv_record(int fd, uint64_t deadline, const netipc_abort *abort,
   do
     n = recvmsg(fd, &msg, 0);
   while (n < 0 && errno == EINTR);
+  *truncated = n > 0 && (msg.msg_flags & MSG_TRUNC) != 0;
+  return n;
+}
+
+static netipc_err
+uds_recv_result(ssize_t n, size_t *len)
+{
   if (n == 0)
     return NETIPC_ERR_DISCONNECTED;
   if (n < 0)
     return netipc__errno_to_err(errno);
   *len = (size_t)n;
-  *truncated = (msg.msg_flags & MSG_TRUNC) != 0;
   return NETIPC_OK;
+}
+
+netipc_err
+netipc__uds_recv_record(int fd, uint64_t deadline, const netipc_abort *abort,
+                        void *buf, size_t cap, size_t *len, bool *truncated)
+{
+  netipc_err err = netipc__wait_readable(fd, deadline, abort);
+  if (err != NETIPC_OK)
+    return err;
+  return uds_recv_result(uds_recvmsg(fd, buf, cap, truncated), len);
+}
+
+/* Put wait_ms into SO_RCVTIMEO unless it is there already. */
+static netipc_err
+uds_set_rcvtimeo(int fd, uint32_t *current, uint32_t wait_ms)
+{
+  if (*current == wait_ms)
+    return NETIPC_OK;
+  struct timeval tv = {.tv_sec = wait_ms / MS_PER_SEC,
+                       .tv_usec = (wait_ms % MS_PER_SEC) * US_PER_MS};
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0)
+    return NETIPC_ERR_SYSTEM;
+  *current = wait_ms;
+  return NETIPC_OK;
+}
+
+netipc_err
+netipc__uds_recv_blocking(int fd, uint32_t *rcvtimeo_ms, uint32_t wait_ms,
+                          const netipc_abort *abort, void *buf, size_t cap,
+                          size_t *len, bool *truncated)
+{
+  int slot = abort != NULL ? netipc__abort_enter(abort, fd) : -1;
+  if (abort != NULL && slot < 0) /* every slot taken: poll() instead */
+    return netipc__uds_recv_record(fd, netipc__deadline(wait_ms), abort, buf,
+                                   cap, len, truncated);
+  netipc_err err = NETIPC_OK;
+  ssize_t n = -1;
+  if (netipc_abort_is_signalled(abort))
+    err = NETIPC_ERR_ABORTED;
+  else if ((err = uds_set_rcvtimeo(fd, rcvtimeo_ms, wait_ms)) == NETIPC_OK)
+    n = uds_recvmsg(fd, buf, cap, truncated);
+  if (slot >= 0)
+    netipc__abort_leave(abort, slot);
+  if (err != NETIPC_OK)
+    return err;
+  /* A shutdown by the abort reads as EOF (or an error): report the abort. */
+  if (n <= 0 && netipc_abort_is_signalled(abort))
+    return NETIPC_ERR_ABORTED;
+  return uds_recv_result(n, len);
 }
