@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <linux/futex.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -28,10 +29,20 @@ netipc__futex_wait(uint32_t *word, uint32_t expected, uint32_t timeout_ms)
   return rc == 0 ? 0 : errno;
 }
 
+/* Counted only where a syscall is made anyway: free next to it. */
+static atomic_uint_fast64_t wake_calls;
+
 void
 netipc__futex_wake(uint32_t *word)
 {
+  atomic_fetch_add_explicit(&wake_calls, 1, memory_order_relaxed);
   (void)syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
+}
+
+uint64_t
+netipc__futex_wake_count(void)
+{
+  return atomic_load_explicit(&wake_calls, memory_order_relaxed);
 }
 
 bool

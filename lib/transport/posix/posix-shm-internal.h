@@ -127,12 +127,22 @@ netipc_err netipc__shm_receive(netipc__shm *shm, uint32_t timeout_ms,
  */
 void netipc__shm_spin_policy(uint32_t fixed, uint32_t min, uint32_t max);
 
+/*
+ * Test hook: the length of one futex sleep slice (default
+ * NETIPC__SHM_WAIT_SLICE_MS). A long slice makes a lost wake-up show as a
+ * stall instead of being covered by the next slice. Set it before
+ * sessions start.
+ */
+void netipc__shm_wait_slice(uint32_t ms);
+
 /* Set a new region's spin fields from the process-wide policy. */
 void netipc__shm_spin_init(netipc__shm *shm);
 
 /* Futex wrappers on a word shared between processes (non-private ops). */
 int netipc__futex_wait(uint32_t *word, uint32_t expected, uint32_t timeout_ms);
 void netipc__futex_wake(uint32_t *word);
+/* FUTEX_WAKE calls made by this process so far (tests count them). */
+uint64_t netipc__futex_wake_count(void);
 
 /* True when the peer at the other end of the socket is gone. */
 bool netipc__socket_peer_gone(int fd);

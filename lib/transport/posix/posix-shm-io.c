@@ -75,6 +75,15 @@ shm_now_ns(void)
   return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
+/* The futex sleep slice (see netipc__shm_wait_slice). */
+static uint32_t wait_slice_ms = NETIPC__SHM_WAIT_SLICE_MS;
+
+void
+netipc__shm_wait_slice(uint32_t ms)
+{
+  wait_slice_ms = ms != 0 ? ms : NETIPC__SHM_WAIT_SLICE_MS;
+}
+
 /* The process-wide spin policy (see netipc__shm_spin_policy). */
 static uint32_t spin_fixed;
 static uint32_t spin_min = NETIPC__SHM_SPIN_MIN;
@@ -222,7 +231,7 @@ shm_sleep(const shm_dir *d, _Atomic uint32_t *waiter, uint64_t expected,
     shm_announce(waiter, 1);
     if (atomic_load_explicit(d->seq, memory_order_acquire) >= expected)
       return NETIPC_OK;
-    uint32_t slice = NETIPC__SHM_WAIT_SLICE_MS;
+    uint32_t slice = wait_slice_ms;
     if (deadline != 0) {
       uint64_t now = netipc__now_ms();
       if (now >= deadline)
