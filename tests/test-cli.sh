@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # TAP test of the netipc command-line tool: serve + call, snapshot (TSV and
 # JSON, from a file and from a directory tree), bad input, missing server,
-# wrong token, shutdown by signal, SHM profile, bench, usage errors.
+# wrong token, shutdown by signal, SHM profile, bench (ping-pong, batch,
+# pipelined, paced, snapshot), usage errors.
 #
 # Needs NETIPC_TOP_BUILDDIR (tools/netipc) and NETIPC_TOP_SRCDIR
 # (tests/data); falls back to the current and the script's directory.
@@ -14,7 +15,7 @@ NETIPC="$top_builddir/tools/netipc"
 DATA="$top_srcdir/tests/data"
 READY_TIMEOUT=${NETIPC_CLI_READY_TIMEOUT:-30}
 
-plan=45
+plan=56
 echo "1..$plan"
 
 n=0
@@ -143,6 +144,20 @@ ok $(( rc != 2 )) "unknown service kind exits 2"
 cli bench ping-pong --batch 0
 ok $(( rc != 2 )) "bench --batch 0 exits 2"
 
+cli bench ping-pong --depth 0
+ok $(( rc != 2 )) "bench --depth 0 exits 2"
+
+cli bench ping-pong --depth 4 --batch 2
+grep -q "cannot be combined" "$tmp/cli.err"
+ok $(( rc != 2 || $? != 0 )) "bench --depth with --batch is a usage error"
+
+cli bench snapshot --batch 4
+grep -q "bench snapshot: unknown option '--batch'" "$tmp/cli.err"
+ok $(( rc != 2 || $? != 0 )) "bench snapshot takes no --batch"
+
+cli bench frobnicate
+ok $(( rc != 2 )) "unknown bench scenario exits 2"
+
 # --- increment ------------------------------------------------------------
 
 start inc --run-dir "$run" serve increment
@@ -178,6 +193,14 @@ cli bench ping-pong --duration 1 --batch 16 --rate 200
 case $(cat "$tmp/cli.out") in ping-pong-uds-batch16-rate200,*) r=$rc ;; *) r=1 ;; esac
 ok $r "bench --batch 16 --rate 200 checks every item and names the scenario"
 
+cli bench ping-pong --duration 1 --depth 4
+case $(cat "$tmp/cli.out") in ping-pong-uds-depth4,*) r=$rc ;; *) r=1 ;; esac
+ok $r "bench --depth 4 pipelines on one session and names the scenario"
+
+cli bench ping-pong --duration 1 --depth 4 --rate 2000
+case $(cat "$tmp/cli.out") in ping-pong-uds-depth4-rate2000,*) r=$rc ;; *) r=1 ;; esac
+ok $r "bench --depth 4 --rate 2000 paces the pipeline"
+
 "$NETIPC" --run-dir "$run" serve increment >"$tmp/dup.out" 2>"$tmp/dup.err"
 rc=$?
 grep -q "already owns" "$tmp/dup.err"
@@ -208,6 +231,10 @@ ok $? "call string-reverse reverses the text"
 cli --auth-token 77 call string-reverse ''
 [ "$rc" -eq 0 ] && [ "$(cat "$tmp/cli.out")" = '' ]
 ok $? "call string-reverse of the empty string"
+cli --auth-token 77 --service string-reverse bench ping-pong --duration 1
+ok $(( rc != 1 )) "bench ping-pong against a string-reverse server exits 1"
+cli --auth-token 77 --service string-reverse bench snapshot --duration 1
+ok $(( rc != 1 )) "bench snapshot against a string-reverse server exits 1"
 stop "$rev_pid"
 ok $stop_rc "serve string-reverse exits 0 on SIGTERM"
 
@@ -255,6 +282,14 @@ ok $(( rc != 1 || $? != 0 )) "lookup of a missing name: exit 1, not found"
 
 cli lookup
 ok $(( rc != 2 )) "lookup without --name is a usage error"
+
+items=$(sed -n '1s/.* items=//p' "$DATA/cli-snapshot.tsv")
+cli --verbose bench snapshot --duration 1
+line=$(cat "$tmp/cli.out")
+case $line in "snapshot-uds-${items}items,"*) r=$rc ;; *) r=1 ;; esac
+[ "$r" -eq 0 ] && [ "$(echo "$line" | awk -F, '{ print NF }')" = 6 ] &&
+  grep -q "bytes per response" "$tmp/cli.err"
+ok $? "bench snapshot checks every response and prints one CSV line ($line)"
 stop "$cgf_pid"
 
 "$NETIPC" --run-dir "$run" serve cgroups-snapshot \
@@ -325,6 +360,12 @@ if grep -q '^#define NETIPC_BUILD_SHM 1' "$top_builddir/config.h" 2>/dev/null; t
   [ "$rc" -eq 0 ] && [ "$(cat "$tmp/cli.out")" = 9 ] &&
     grep -q "profile UDS_SEQPACKET" "$tmp/cli.err"
   ok $? "a uds client of an shm server falls back to UDS_SEQPACKET"
+  cli --profile shm bench ping-pong --duration 1 --rate 1000
+  case $(cat "$tmp/cli.out") in ping-pong-shm-rate1000,*) r=$rc ;; *) r=1 ;; esac
+  ok $r "bench ping-pong over SHM, paced"
+  cli --profile shm bench ping-pong --duration 1 --depth 2
+  grep -q "needs the UDS_SEQPACKET profile" "$tmp/cli.err"
+  ok $(( rc != 1 || $? != 0 )) "bench --depth over SHM: exit 1, pipelining needs UDS"
   stop "$shm_pid"
   ls "$run" >"$tmp/ls.out"
   [ "$stop_rc" -eq 0 ] && [ ! -s "$tmp/ls.out" ]
@@ -333,6 +374,8 @@ else
   skip "serve --profile shm prints READY" "built without SHM"
   skip "--profile shm round trip negotiates SHM_HYBRID" "built without SHM"
   skip "a uds client of an shm server falls back to UDS_SEQPACKET" "built without SHM"
+  skip "bench ping-pong over SHM, paced" "built without SHM"
+  skip "bench --depth over SHM: exit 1, pipelining needs UDS" "built without SHM"
   skip "shm server exits 0 and leaves no endpoint files" "built without SHM"
 fi
 

@@ -1,23 +1,30 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * `netipc bench ping-pong [--duration S] [--rate R] [--batch N]`:
- * INCREMENT round trips against `netipc serve increment`. Every answer is
- * checked (a value+1 chain); per-call latency goes into a log-linear
- * histogram (< 1.6 % bucket error). Prints one CSV line:
+ * `netipc bench ping-pong [--duration S] [--rate R] [--batch N] [--depth D]`
+ * and `netipc bench snapshot [--duration S] [--rate R]`: the benchmark
+ * driver of `make bench` (bench/run-bench.sh), usable against any server.
+ *
+ * ping-pong: INCREMENT calls against `serve increment`; every answer is
+ * checked (each request continues a value+1 chain from the previous
+ * answer). --depth D keeps D requests in flight on one Level 1 session
+ * (pipelining, posix-uds.md 10), each slot with its own chain.
+ * snapshot: CGROUPS_SNAPSHOT calls against `serve cgroups-snapshot`; every
+ * response must have the first response's item count and every item must
+ * decode (codec.md 5.8 stages A and B).
+ *
+ * The window, the schedule, the latency histogram and the output are in
+ * netipc-bench-run.c. One CSV line is printed:
  *
  *   scenario,throughput_per_s,p50_us,p95_us,p99_us,client_cpu_pct
  *
- * throughput counts increments (items) per second; latencies are per call
- * (one request, N items with --batch N); --rate R paces calls per second.
+ * throughput counts increments (items) or snapshots per second; latencies
+ * are per call; --rate R starts R calls per second on a fixed schedule.
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
 
 #include "netipc-tool.h"
 
@@ -25,129 +32,92 @@
 #define BENCH_DURATION_MAX 86400u
 #define BENCH_RATE_MAX 100000000u
 #define BENCH_BATCH_MAX 4096u
+#define BENCH_DEPTH_MAX 1024u
+/* Pipeline slot i starts its value chain at i << 32. */
+#define PIPE_CHAIN_SHIFT 32
 
-/* Histogram: values < 128 ns exact, then 64 sub-buckets per power of 2. */
-#define HIST_SUB_BITS 6
-#define HIST_SUB (1u << HIST_SUB_BITS)
-#define HIST_BUCKETS (HIST_SUB * 64u)
-
-typedef struct bench_hist {
-  uint64_t counts[HIST_BUCKETS];
-  uint64_t total;
-} bench_hist;
-
-static unsigned
-hist_index(uint64_t v)
-{
-  if (v < 2 * HIST_SUB)
-    return (unsigned)v;
-  unsigned msb = 63u - (unsigned)__builtin_clzll(v);
-  unsigned shift = msb - HIST_SUB_BITS;
-  unsigned idx = (shift + 1) * HIST_SUB + (unsigned)((v >> shift) - HIST_SUB);
-  return idx < HIST_BUCKETS ? idx : HIST_BUCKETS - 1;
-}
-
-/* Midpoint of a bucket, in ns. */
-static double
-hist_value(unsigned idx)
-{
-  if (idx < 2 * HIST_SUB)
-    return (double)idx;
-  unsigned shift = idx / HIST_SUB - 1;
-  uint64_t m = idx % HIST_SUB + HIST_SUB;
-  double lo = (double)(m << shift), width = (double)(UINT64_C(1) << shift);
-  return lo + (width - 1) / 2;
-}
-
-static double
-hist_percentile_us(const bench_hist *h, double p)
-{
-  if (h->total == 0)
-    return 0;
-  uint64_t rank = (uint64_t)(p * (double)h->total + 0.999999);
-  if (rank < 1)
-    rank = 1;
-  uint64_t seen = 0;
-  for (unsigned i = 0; i < HIST_BUCKETS; i++) {
-    seen += h->counts[i];
-    if (seen >= rank)
-      return hist_value(i) / 1000.0;
-  }
-  return hist_value(HIST_BUCKETS - 1) / 1000.0;
-}
-
-static uint64_t
-now_ns(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static double
-cpu_seconds(void)
-{
-  struct rusage ru;
-  if (getrusage(RUSAGE_SELF, &ru) != 0)
-    return 0;
-  return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-         (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-}
-
-static void
-sleep_until(uint64_t deadline_ns)
-{
-  struct timespec ts;
-  ts.tv_sec = (time_t)(deadline_ns / 1000000000u);
-  ts.tv_nsec = (long)(deadline_ns % 1000000000u);
-  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-    ;
-}
+/* ---- arguments ------------------------------------------------------- */
 
 typedef struct bench_args {
   uint32_t duration_s;
   uint32_t rate;
   uint32_t batch;
+  uint32_t depth;
 } bench_args;
 
+typedef struct bench_option {
+  const char *name;
+  uint32_t min, max;
+  uint32_t *value;
+} bench_option;
+
+/* Parse argv[2..] against opts[0..n). */
 static int
-bench_parse(int argc, char **argv, bench_args *a)
+bench_parse(int argc, char **argv, const bench_option *opts, size_t n)
 {
-  a->duration_s = BENCH_DURATION_DEFAULT;
-  a->rate = 0;
-  a->batch = 1;
   int i = 2;
   while (i < argc) {
-    const char *v;
-    int m;
-    bool ok = true;
-    if ((m = nt_match_value(argc, argv, &i, "--duration", &v)) > 0)
-      ok = nt_parse_option_u32("--duration", v, 1, BENCH_DURATION_MAX,
-                               &a->duration_s);
-    else if (m == 0 && (m = nt_match_value(argc, argv, &i, "--rate", &v)) > 0)
-      ok = nt_parse_option_u32("--rate", v, 0, BENCH_RATE_MAX, &a->rate);
-    else if (m == 0 &&
-             (m = nt_match_value(argc, argv, &i, "--batch", &v)) > 0)
-      ok = nt_parse_option_u32("--batch", v, 1, BENCH_BATCH_MAX, &a->batch);
-    else if (m == 0)
-      return argv[i][0] == '-'
-                 ? nt_usage_error("bench ping-pong: unknown option '%s'",
-                                  argv[i])
-                 : nt_usage_error("bench ping-pong: unexpected argument "
-                                  "'%s'",
-                                  argv[i]);
-    if (m < 0 || !ok)
+    int m = 0;
+    for (size_t k = 0; k < n && m == 0; k++) {
+      const char *v;
+      m = nt_match_value(argc, argv, &i, opts[k].name, &v);
+      if (m > 0 && !nt_parse_option_u32(opts[k].name, v, opts[k].min,
+                                        opts[k].max, opts[k].value))
+        return NT_EXIT_USAGE;
+    }
+    if (m < 0)
       return NT_EXIT_USAGE;
+    if (m == 0)
+      return argv[i][0] == '-'
+                 ? nt_usage_error("bench %s: unknown option '%s'", argv[1],
+                                  argv[i])
+                 : nt_usage_error("bench %s: unexpected argument '%s'",
+                                  argv[1], argv[i]);
   }
   return NT_EXIT_OK;
 }
 
-static const char *
-bench_transport(const netipc_client *c)
+static void
+bench_defaults(bench_args *a)
 {
-  netipc_client_status st;
-  netipc_client_status_get(c, &st);
-  switch (st.session.selected_profile) {
+  a->duration_s = BENCH_DURATION_DEFAULT;
+  a->rate = 0;
+  a->batch = 1;
+  a->depth = 1;
+}
+
+static int
+bench_parse_ping_pong(int argc, char **argv, bench_args *a)
+{
+  const bench_option opts[] = {
+      {"--duration", 1, BENCH_DURATION_MAX, &a->duration_s},
+      {"--rate", 0, BENCH_RATE_MAX, &a->rate},
+      {"--batch", 1, BENCH_BATCH_MAX, &a->batch},
+      {"--depth", 1, BENCH_DEPTH_MAX, &a->depth},
+  };
+  int rc = bench_parse(argc, argv, opts, sizeof opts / sizeof opts[0]);
+  if (rc == NT_EXIT_OK && a->depth > 1 && a->batch > 1)
+    return nt_usage_error("bench ping-pong: --depth and --batch cannot be "
+                          "combined");
+  return rc;
+}
+
+static int
+bench_parse_snapshot(int argc, char **argv, bench_args *a)
+{
+  const bench_option opts[] = {
+      {"--duration", 1, BENCH_DURATION_MAX, &a->duration_s},
+      {"--rate", 0, BENCH_RATE_MAX, &a->rate},
+  };
+  return bench_parse(argc, argv, opts, sizeof opts / sizeof opts[0]);
+}
+
+/* ---- scenario names -------------------------------------------------- */
+
+static const char *
+bench_profile(uint32_t profile)
+{
+  switch (profile) {
   case NETIPC_PROFILE_UDS_SEQPACKET:
     return "uds";
   case NETIPC_PROFILE_SHM_HYBRID:
@@ -159,92 +129,421 @@ bench_transport(const netipc_client *c)
   }
 }
 
-static int
-bench_run(const nt_options *o, const char *service, const bench_args *a,
-          netipc_client *c)
+static const char *
+bench_transport(const netipc_client *c)
 {
-  bench_hist *h = calloc(1, sizeof *h);
-  uint64_t *values = calloc(a->batch, sizeof *values);
-  uint64_t *results = calloc(a->batch, sizeof *results);
-  if (h == NULL || values == NULL || results == NULL) {
-    free(h);
-    free(values);
-    free(results);
-    return nt_error("out of memory");
+  netipc_client_status st;
+  netipc_client_status_get(c, &st);
+  return bench_profile(st.session.selected_profile);
+}
+
+/* With --verbose: which session the numbers are about. */
+static void
+bench_verbose_session(const nt_options *o, const netipc_session_info *i)
+{
+  if (o->verbose)
+    fprintf(stderr, "netipc: bench: profile %s, extensions 0x%x\n",
+            nt_profile_name(i->selected_profile),
+            (unsigned)i->extension_flags);
+}
+
+static void
+bench_verbose_client(const nt_options *o, const netipc_client *c)
+{
+  netipc_client_status st;
+  netipc_client_status_get(c, &st);
+  bench_verbose_session(o, &st.session);
+}
+
+/* "ping-pong-uds[-batchN][-depthD][-rateR]". */
+static void
+bench_ping_pong_name(const char *transport, const bench_args *a, char *buf,
+                     size_t cap)
+{
+  char batch[32] = "", depth[32] = "", rate[32] = "";
+  if (a->batch > 1)
+    snprintf(batch, sizeof batch, "-batch%u", a->batch);
+  if (a->depth > 1)
+    snprintf(depth, sizeof depth, "-depth%u", a->depth);
+  if (a->rate > 0)
+    snprintf(rate, sizeof rate, "-rate%u", a->rate);
+  snprintf(buf, cap, "ping-pong-%s%s%s%s", transport, batch, depth, rate);
+}
+
+/* ---- ping-pong through the Level 2 client --------------------------- */
+
+typedef struct pp_chain {
+  uint64_t *values, *results;
+  uint32_t n;
+  uint64_t next;
+} pp_chain;
+
+/* One call: n values continuing the chain, every answer checked. */
+static int
+pp_call(const nt_options *o, const char *service, netipc_client *c,
+        pp_chain *ch)
+{
+  for (uint32_t i = 0; i < ch->n; i++)
+    ch->values[i] = ch->next + i;
+  netipc_err err =
+      ch->n == 1
+          ? netipc_client_increment(c, ch->values[0], 0, &ch->results[0])
+          : netipc_client_increment_batch(c, ch->values, ch->n, 0,
+                                          ch->results);
+  if (err != NETIPC_OK)
+    return nt_client_fail(o, service, c, "increment", err);
+  for (uint32_t i = 0; i < ch->n; i++)
+    if (ch->results[i] != ch->values[i] + 1)
+      return nt_error("bench: wrong answer: sent %llu, got %llu (expected "
+                      "%llu)",
+                      (unsigned long long)ch->values[i],
+                      (unsigned long long)ch->results[i],
+                      (unsigned long long)(ch->values[i] + 1));
+  ch->next = ch->results[ch->n - 1]; /* the chain goes on from the answer */
+  return NT_EXIT_OK;
+}
+
+static int
+pp_loop(const nt_options *o, const char *service, netipc_client *c,
+        pp_chain *ch, nt_bench_run *r)
+{
+  for (uint64_t call = 0;; call++) {
+    if (!nt_bench_pace(r))
+      return NT_EXIT_OK;
+    bool timed = nt_bench_timed(r, call);
+    uint64_t t0 = timed ? nt_bench_now_ns() : 0;
+    int rc = pp_call(o, service, c, ch);
+    if (rc != NT_EXIT_OK)
+      return rc;
+    r->calls++;
+    r->ops += ch->n;
+    if (timed) {
+      uint64_t t1 = nt_bench_now_ns();
+      nt_bench_record(r, t1 - t0);
+      if (t1 >= r->end)
+        return NT_EXIT_OK;
+    }
   }
-  const char *transport = bench_transport(c);
+}
+
+static int
+bench_ping_pong_client(const nt_options *o, const char *service,
+                       const bench_args *a)
+{
+  netipc_client *c = NULL;
+  int rc = nt_client_open(o, service, NETIPC_METHOD_INCREMENT, a->batch, &c);
+  if (rc != NT_EXIT_OK)
+    return rc;
+  pp_chain ch = {calloc(a->batch, sizeof(uint64_t)),
+                 calloc(a->batch, sizeof(uint64_t)), a->batch, 0};
+  nt_bench_run r = {0};
   uint64_t shown = 0;
   nt_client_verbose(o, service, c, &shown);
-
-  int rc = NT_EXIT_OK;
-  uint64_t next = 0, items = 0;
-  uint64_t interval = a->rate ? 1000000000u / a->rate : 0;
-  double cpu0 = cpu_seconds();
-  uint64_t start = now_ns();
-  uint64_t end = start + (uint64_t)a->duration_s * 1000000000u;
-  uint64_t due = start;
-  for (uint64_t call = 0;; call++) {
-    if (interval) {
-      due = start + call * interval;
-      if (due >= end)
-        break;
-      sleep_until(due);
-    }
-    for (uint32_t i = 0; i < a->batch; i++)
-      values[i] = next + i;
-    uint64_t t0 = now_ns();
-    netipc_err err =
-        a->batch == 1
-            ? netipc_client_increment(c, values[0], 0, &results[0])
-            : netipc_client_increment_batch(c, values, a->batch, 0, results);
-    uint64_t t1 = now_ns();
-    if (err != NETIPC_OK) {
-      rc = nt_client_fail(o, service, c, "increment", err);
-      break;
-    }
-    for (uint32_t i = 0; i < a->batch; i++) {
-      if (results[i] != values[i] + 1) {
-        rc = nt_error("bench: wrong answer: sent %llu, got %llu (expected "
-                      "%llu)",
-                      (unsigned long long)values[i],
-                      (unsigned long long)results[i],
-                      (unsigned long long)(values[i] + 1));
-        break;
-      }
-    }
-    if (rc != NT_EXIT_OK)
-      break;
-    next = results[a->batch - 1]; /* the chain goes on from the answer */
-    h->counts[hist_index(t1 - t0)]++;
-    h->total++;
-    items += a->batch;
-    if (t1 >= end)
-      break;
+  if (ch.values == NULL || ch.results == NULL ||
+      !nt_bench_begin(&r, a->duration_s, a->rate)) {
+    rc = nt_error("out of memory");
+  } else {
+    rc = pp_loop(o, service, c, &ch, &r);
+    nt_bench_finish(&r);
   }
-  uint64_t elapsed = now_ns() - start;
-  double cpu = cpu_seconds() - cpu0;
   nt_client_verbose(o, service, c, &shown);
-
   if (rc == NT_EXIT_OK) {
-    double secs = (double)elapsed / 1e9;
-    char scenario[96];
-    int n = snprintf(scenario, sizeof scenario, "ping-pong-%s", transport);
-    if (a->batch > 1 && n > 0 && (size_t)n < sizeof scenario)
-      n += snprintf(scenario + n, sizeof scenario - (size_t)n, "-batch%u",
-                    a->batch);
-    if (a->rate > 0 && n > 0 && (size_t)n < sizeof scenario)
-      snprintf(scenario + n, sizeof scenario - (size_t)n, "-rate%u", a->rate);
-    printf("%s,%.0f,%.2f,%.2f,%.2f,%.1f\n", scenario,
-           secs > 0 ? (double)items / secs : 0.0,
-           hist_percentile_us(h, 0.50), hist_percentile_us(h, 0.95),
-           hist_percentile_us(h, 0.99), secs > 0 ? 100.0 * cpu / secs : 0.0);
-    if (o->verbose)
-      fprintf(stderr, "netipc: bench: %llu calls, %llu items in %.3f s\n",
-              (unsigned long long)h->total, (unsigned long long)items, secs);
+    char scenario[128];
+    bench_ping_pong_name(bench_transport(c), a, scenario, sizeof scenario);
+    nt_bench_print(o, scenario, &r);
+    bench_verbose_client(o, c);
   }
-  free(h);
-  free(values);
-  free(results);
+  nt_bench_free(&r);
+  free(ch.values);
+  free(ch.results);
+  netipc_client_destroy(c);
+  return rc;
+}
+
+/* ---- ping-pong pipelined on one Level 1 session --------------------- */
+
+/* One slot of the pipeline: its own value chain, and the request in
+ * flight in it (id 0: free). */
+typedef struct pipe_slot {
+  uint64_t id, value, sent;
+} pipe_slot;
+
+typedef struct pipe_state {
+  const nt_options *o;
+  const char *service;
+  netipc_session *s;
+  pipe_slot *slots;
+  uint32_t depth, inflight;
+  uint64_t next_id;
+  uint32_t timeout_ms;
+} pipe_state;
+
+static int
+pipe_fail(const pipe_state *p, const char *what, netipc_err err)
+{
+  return nt_error("service '%s' in %s: %s: %s", p->service, p->o->run_dir,
+                  what, netipc_strerror(err));
+}
+
+/* Send the next value of a free slot's chain. */
+static int
+pipe_send(pipe_state *p)
+{
+  pipe_slot *sl = p->slots;
+  while (sl->id != 0)
+    sl++; /* inflight < depth: there is a free slot */
+  uint8_t payload[NETIPC_INCREMENT_LEN];
+  size_t len;
+  netipc_header h;
+  sl->id = ++p->next_id;
+  netipc_header_init(&h, NETIPC_KIND_REQUEST, NETIPC_METHOD_INCREMENT, sl->id);
+  netipc_increment_encode(sl->value, payload, sizeof payload, &len);
+  sl->sent = nt_bench_now_ns();
+  netipc_err err = netipc_session_send(p->s, &h, payload, len);
+  if (err != NETIPC_OK)
+    return pipe_fail(p, "send", err);
+  p->inflight++;
+  return NT_EXIT_OK;
+}
+
+static pipe_slot *
+pipe_slot_of(const pipe_state *p, uint64_t id)
+{
+  for (uint32_t i = 0; i < p->depth; i++)
+    if (p->slots[i].id == id)
+      return &p->slots[i];
+  nt_error("bench: wrong answer: response id %llu was never sent",
+           (unsigned long long)id);
+  return NULL;
+}
+
+/* Receive one response, check it against its slot, free the slot with its
+ * chain advanced to the answer and count the call. */
+static int
+pipe_take(pipe_state *p, nt_bench_run *r)
+{
+  netipc_header h;
+  const void *payload;
+  size_t len;
+  uint64_t result;
+  netipc_err err =
+      netipc_session_receive(p->s, p->timeout_ms, NULL, &h, &payload, &len);
+  if (err != NETIPC_OK)
+    return pipe_fail(p, "receive", err);
+  uint64_t t = nt_bench_now_ns();
+  if (h.kind != NETIPC_KIND_RESPONSE || h.code != NETIPC_METHOD_INCREMENT ||
+      h.transport_status != NETIPC_STATUS_OK)
+    return nt_error("bench: wrong answer: kind %u, code %u, status %u",
+                    h.kind, h.code, h.transport_status);
+  pipe_slot *sl = pipe_slot_of(p, h.message_id);
+  if (sl == NULL)
+    return NT_EXIT_FAIL;
+  if ((err = netipc_increment_decode(payload, len, &result)) != NETIPC_OK)
+    return pipe_fail(p, "increment response", err);
+  if (result != sl->value + 1)
+    return nt_error("bench: wrong answer: sent %llu, got %llu (expected "
+                    "%llu)",
+                    (unsigned long long)sl->value,
+                    (unsigned long long)result,
+                    (unsigned long long)(sl->value + 1));
+  nt_bench_record(r, t - sl->sent);
+  sl->value = result;
+  sl->id = 0;
+  p->inflight--;
+  r->calls++;
+  r->ops++;
+  return NT_EXIT_OK;
+}
+
+/* Start a call whenever a slot is free and the schedule allows, else take
+ * the next response (waiting as the library waits); after the window,
+ * drain. Paced below capacity, a response usually comes before the next
+ * call is due; a later one delays that call, and the schedule catches up. */
+static int
+pipe_loop(pipe_state *p, nt_bench_run *r)
+{
+  int rc = NT_EXIT_OK;
+  while (rc == NT_EXIT_OK) {
+    uint64_t now = nt_bench_now_ns();
+    uint64_t due = r->start + r->paced * r->interval;
+    bool open = r->interval ? due < r->end : now < r->end;
+    if (open && p->inflight < p->depth && now >= due) {
+      r->paced += r->interval != 0;
+      rc = pipe_send(p);
+    } else if (p->inflight > 0) {
+      rc = pipe_take(p, r);
+    } else if (!open) {
+      break;
+    } else {
+      nt_bench_sleep_until(due); /* paced, nothing in flight */
+    }
+  }
+  return rc;
+}
+
+static int
+pipe_connect(const nt_options *o, const char *service, const bench_args *a,
+             netipc_session **out)
+{
+  netipc_client_config cc;
+  nt_client_config(o, service, 1, &cc);
+  netipc_transport_config t;
+  memset(&t, 0, sizeof t);
+  t.run_dir = cc.run_dir;
+  t.service_name = cc.service_name;
+  t.supported_profiles = cc.supported_profiles;
+  t.preferred_profiles = cc.preferred_profiles;
+  t.max_request_payload_bytes =
+      cc.max_request_payload_bytes ? cc.max_request_payload_bytes
+                                   : NETIPC_CLIENT_REQUEST_DEFAULT;
+  t.max_response_payload_bytes =
+      cc.max_response_payload_bytes ? cc.max_response_payload_bytes
+                                    : NETIPC_CLIENT_RESPONSE_DEFAULT;
+  t.max_request_batch_items = 1;
+  t.max_response_batch_items = 1;
+  t.auth_token = cc.auth_token;
+  uint32_t timeout = o->timeout_ms ? o->timeout_ms
+                                   : NETIPC_CALL_TIMEOUT_MS_DEFAULT;
+  netipc_err err = netipc_session_connect(&t, timeout, NULL, out);
+  if (err == NETIPC_ERR_NOT_FOUND)
+    return nt_error("service '%s' not found in %s", service, o->run_dir);
+  if (err != NETIPC_OK)
+    return nt_error("service '%s' in %s: connection failed: %s", service,
+                    o->run_dir, netipc_strerror(err));
+  uint32_t profile = netipc_session_get_info(*out)->selected_profile;
+  if (profile != NETIPC_PROFILE_UDS_SEQPACKET && a->depth > 1)
+    return nt_error("bench ping-pong: --depth %u needs the UDS_SEQPACKET "
+                    "profile (%s carries one message per direction; use "
+                    "--profile uds)",
+                    a->depth, nt_profile_name(profile));
+  return NT_EXIT_OK;
+}
+
+static int
+bench_ping_pong_pipelined(const nt_options *o, const char *service,
+                          const bench_args *a)
+{
+  pipe_state p;
+  memset(&p, 0, sizeof p);
+  p.o = o;
+  p.service = service;
+  p.depth = a->depth;
+  p.timeout_ms = o->timeout_ms ? o->timeout_ms : NETIPC_CALL_TIMEOUT_MS_DEFAULT;
+  int rc = pipe_connect(o, service, a, &p.s);
+  nt_bench_run r = {0};
+  if (rc == NT_EXIT_OK) {
+    p.slots = calloc(p.depth, sizeof *p.slots);
+    if (p.slots == NULL || !nt_bench_begin(&r, a->duration_s, a->rate))
+      rc = nt_error("out of memory");
+  }
+  for (uint32_t i = 0; rc == NT_EXIT_OK && i < p.depth; i++)
+    p.slots[i].value = (uint64_t)i << PIPE_CHAIN_SHIFT; /* distinct chains */
+  if (rc == NT_EXIT_OK) {
+    rc = pipe_loop(&p, &r);
+    nt_bench_finish(&r);
+  }
+  if (rc == NT_EXIT_OK) {
+    char scenario[128];
+    bench_ping_pong_name(
+        bench_profile(netipc_session_get_info(p.s)->selected_profile), a,
+        scenario, sizeof scenario);
+    nt_bench_print(o, scenario, &r);
+    bench_verbose_session(o, netipc_session_get_info(p.s));
+  }
+  nt_bench_free(&r);
+  free(p.slots);
+  netipc_session_destroy(p.s);
+  return rc;
+}
+
+/* ---- snapshot -------------------------------------------------------- */
+
+/* Every response: the first response's item count, every item decodes. */
+static int
+snap_check(const netipc_cgroups_view *v, uint32_t expected)
+{
+  if (v->item_count != expected)
+    return nt_error("bench: wrong answer: %u items, the first response had "
+                    "%u",
+                    v->item_count, expected);
+  uint32_t bad = 0;
+  netipc_err err = netipc_cgroups_view_validate(v, &bad);
+  if (err != NETIPC_OK)
+    return nt_error("bench: wrong answer: item %u does not decode: %s", bad,
+                    netipc_strerror(err));
+  return NT_EXIT_OK;
+}
+
+static int
+snap_call(const nt_options *o, const char *service, netipc_client *c,
+          netipc_cgroups_view *v)
+{
+  netipc_err err = netipc_client_cgroups_snapshot(c, 0, v);
+  if (err != NETIPC_OK)
+    return nt_client_fail(o, service, c, "snapshot", err);
+  return NT_EXIT_OK;
+}
+
+static int
+snap_loop(const nt_options *o, const char *service, netipc_client *c,
+          uint32_t expected, nt_bench_run *r)
+{
+  for (;;) {
+    if (!nt_bench_pace(r))
+      return NT_EXIT_OK;
+    netipc_cgroups_view v;
+    uint64_t t0 = nt_bench_now_ns();
+    int rc = snap_call(o, service, c, &v);
+    if (rc == NT_EXIT_OK)
+      rc = snap_check(&v, expected);
+    if (rc != NT_EXIT_OK)
+      return rc;
+    uint64_t t1 = nt_bench_now_ns();
+    nt_bench_record(r, t1 - t0);
+    r->calls++;
+    r->ops++;
+    if (t1 >= r->end)
+      return NT_EXIT_OK;
+  }
+}
+
+static int
+bench_snapshot(const nt_options *o, const char *service, const bench_args *a)
+{
+  netipc_client *c = NULL;
+  int rc = nt_client_open(o, service, NETIPC_METHOD_CGROUPS_SNAPSHOT, 1, &c);
+  if (rc != NT_EXIT_OK)
+    return rc;
+  uint64_t shown = 0;
+  netipc_cgroups_view first;
+  /* The first call (outside the window) also grows the response limit. */
+  rc = snap_call(o, service, c, &first);
+  if (rc == NT_EXIT_OK)
+    rc = snap_check(&first, first.item_count);
+  uint32_t items = first.item_count;
+  size_t bytes = first.payload_len;
+  nt_client_verbose(o, service, c, &shown);
+  nt_bench_run r = {0};
+  if (rc == NT_EXIT_OK && !nt_bench_begin(&r, a->duration_s, a->rate))
+    rc = nt_error("out of memory");
+  if (rc == NT_EXIT_OK) {
+    rc = snap_loop(o, service, c, items, &r);
+    nt_bench_finish(&r);
+  }
+  if (rc == NT_EXIT_OK) {
+    char scenario[128], rate[32] = "";
+    if (a->rate > 0)
+      snprintf(rate, sizeof rate, "-rate%u", a->rate);
+    snprintf(scenario, sizeof scenario, "snapshot-%s-%uitems%s",
+             bench_transport(c), items, rate);
+    nt_bench_print(o, scenario, &r);
+    bench_verbose_client(o, c);
+    if (o->verbose)
+      fprintf(stderr, "netipc: bench: %u items, %zu bytes per response\n",
+              items, bytes);
+  }
+  nt_bench_free(&r);
+  netipc_client_destroy(c);
   return rc;
 }
 
@@ -253,20 +552,25 @@ nt_cmd_bench(const nt_options *o, int argc, char **argv)
 {
   /* argv[0] is "bench". */
   if (argc < 2)
-    return nt_usage_error("bench: missing scenario (ping-pong)");
-  if (strcmp(argv[1], "ping-pong") != 0)
-    return nt_usage_error("bench: unknown scenario '%s' (ping-pong)",
-                          argv[1]);
+    return nt_usage_error("bench: missing scenario (ping-pong or snapshot)");
   bench_args a;
-  int rc = bench_parse(argc, argv, &a);
-  if (rc != NT_EXIT_OK)
-    return rc;
-  const char *service = o->service ? o->service : "increment";
-  netipc_client *c = NULL;
-  rc = nt_client_open(o, service, NETIPC_METHOD_INCREMENT, a.batch, &c);
-  if (rc != NT_EXIT_OK)
-    return rc;
-  rc = bench_run(o, service, &a, c);
-  netipc_client_destroy(c);
+  bench_defaults(&a);
+  int rc;
+  if (strcmp(argv[1], "ping-pong") == 0) {
+    if ((rc = bench_parse_ping_pong(argc, argv, &a)) != NT_EXIT_OK)
+      return rc;
+    const char *service = o->service ? o->service : "increment";
+    rc = a.depth > 1 ? bench_ping_pong_pipelined(o, service, &a)
+                     : bench_ping_pong_client(o, service, &a);
+  } else if (strcmp(argv[1], "snapshot") == 0) {
+    if ((rc = bench_parse_snapshot(argc, argv, &a)) != NT_EXIT_OK)
+      return rc;
+    const char *service = o->service ? o->service : "cgroups-snapshot";
+    rc = bench_snapshot(o, service, &a);
+  } else {
+    return nt_usage_error("bench: unknown scenario '%s' (ping-pong or "
+                          "snapshot)",
+                          argv[1]);
+  }
   return nt_finish_stdout(rc);
 }

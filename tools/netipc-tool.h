@@ -104,6 +104,52 @@ void nt_client_config(const nt_options *o, const char *service,
 void nt_client_verbose(const nt_options *o, const char *service,
                        const netipc_client *c, uint64_t *last_id);
 
+/* ---- netipc-bench-run.c: one measured run of `netipc bench` ---------- */
+
+struct nt_bench_hist;
+
+/* The window, its CPU time and what it counted. */
+typedef struct nt_bench_run {
+  struct nt_bench_hist *hist; /* per-call latency */
+  uint64_t start, end;        /* planned window, monotonic ns */
+  uint64_t interval;          /* ns between call starts; 0: unpaced */
+  uint64_t paced;             /* calls started on the schedule so far */
+  uint64_t calls, ops;        /* calls made; ops counted (items, snapshots) */
+  uint64_t elapsed;           /* actual window, ns */
+  double cpu0, cpu;           /* process CPU seconds: at start, used */
+} nt_bench_run;
+
+/* CLOCK_MONOTONIC in ns. */
+uint64_t nt_bench_now_ns(void);
+
+/* Start a window of duration_s seconds at rate calls/s (0: unpaced).
+ * False when out of memory. */
+bool nt_bench_begin(nt_bench_run *r, uint32_t duration_s, uint32_t rate);
+
+/* Close the window: elapsed time and CPU used. */
+void nt_bench_finish(nt_bench_run *r);
+
+/* Paced: sleep until the next call of the schedule is due; false once it
+ * lies past the window. Unpaced: true at once. */
+bool nt_bench_pace(nt_bench_run *r);
+
+/* Sleep until `due` (monotonic ns) unless it has passed. */
+void nt_bench_sleep_until(uint64_t due);
+
+/* Whether call number `call` is timed (every call when paced, a sample
+ * otherwise, so that clock reads do not slow the fastest calls). */
+bool nt_bench_timed(const nt_bench_run *r, uint64_t call);
+
+/* Add one call's latency. */
+void nt_bench_record(nt_bench_run *r, uint64_t ns);
+
+/* Print the CSV line (and, with --verbose, the counts on stderr). */
+void nt_bench_print(const nt_options *o, const char *scenario,
+                    const nt_bench_run *r);
+
+/* Free the histogram. Safe on a zeroed run. */
+void nt_bench_free(nt_bench_run *r);
+
 /* ---- commands ----------------------------------------------------------- */
 
 int nt_cmd_serve(const nt_options *o, int argc, char **argv);
