@@ -1,0 +1,435 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# run-bench.sh: the benchmark matrix behind `make bench`. It starts
+# `netipc serve ...` in a private run directory, drives it with
+# `netipc bench ...` (the CLI anyone can point at a server), builds and
+# runs the physical floors of ../shared/limits, the Level 3 lookup and the
+# machine helpers, and writes bench/results.csv, doc/benchmarks.md (via
+# bench/report.awk) and, with gnuplot, the charts (bench/charts.gp).
+#
+# Every point runs BENCH_ROUNDS rounds of BENCH_DURATION seconds; the
+# report shows medians. A failed call or a wrong answer stops the run with
+# exit status 1 and leaves the previous outputs untouched.
+#
+# The Makefile passes: NETIPC, BENCH_LOOKUP, BENCH_MACHINE (programs),
+# BENCH_LIMITS_DIR, BENCH_SRCDIR, BENCH_CC, BENCH_CFLAGS,
+# BENCH_NETIPC_CFLAGS, BENCH_VERSION, BENCH_HAVE_SHM (yes/no).
+
+set -u
+
+NETIPC=${NETIPC:?NETIPC must name tools/netipc}
+BENCH_LOOKUP=${BENCH_LOOKUP:?}
+BENCH_MACHINE=${BENCH_MACHINE:?}
+LIMITS_DIR=${BENCH_LIMITS_DIR:?}
+SRCDIR=${BENCH_SRCDIR:?}
+CC=${BENCH_CC:-cc}
+HAVE_SHM=${BENCH_HAVE_SHM:-yes}
+
+# ---- the plan (doc/benchmarks.md "Method" explains each choice) ---------
+DURATION=${BENCH_DURATION:-2} # seconds per round
+ROUNDS=${BENCH_ROUNDS:-3}     # rounds per point; medians are reported
+PACES="100000 10000"          # paced calls/s, where the max rate allows
+PACE_HEADROOM=1.2             # a pace applies when max >= pace * this
+IDLE_RATE=100                 # calls/s of the idle point (waiting sides)
+BATCH=16                      # items per batch request
+DEPTH=16                      # requests in flight when pipelining
+SNAP_SMALL=16                 # snapshot items (the reference's bench set)
+SNAP_LARGE=5000
+LOOKUP_SMALL=16               # Level 3 cache items
+LOOKUP_LARGE=100000
+MEMCPY_LARGE=67108864         # 64 MiB: larger than every cache
+FLOOR_CFLAGS=-O2              # as ../shared/limits/README.md builds them
+READY_TICKS=300               # 0.1 s ticks to wait for a server's READY
+CPU_DECIMALS=1
+POINTS_ESTIMATE=32            # for the duration announced at the start
+ROUND_OVERHEAD_DS=1           # 0.1 s per round: process start, connect
+
+OUT_MD=$SRCDIR/doc/benchmarks.md
+OUT_CSV=$SRCDIR/bench/results.csv
+NOTES=$SRCDIR/bench/notes.md
+CHART_BASE=$SRCDIR/doc/benchmarks
+
+die() {
+  echo "bench: $*" >&2
+  exit 1
+}
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/netipc-bench.XXXXXX") ||
+  die "cannot create a temporary directory"
+run=$tmp/run
+mkdir "$run" || die "cannot create $run"
+pids=""
+cleanup() {
+  for p in $pids; do kill "$p" 2>/dev/null; done
+  for p in $pids; do wait "$p" 2>/dev/null; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
+started=$(date +%s)
+npoint=0
+
+# ---- helpers ------------------------------------------------------------
+
+build_floors() {
+  for f in floor-uds floor-shm; do
+    [ -f "$LIMITS_DIR/$f.c" ] ||
+      die "$LIMITS_DIR/$f.c not found (the floors live in ../shared/limits beside the project)"
+    $CC $FLOOR_CFLAGS -o "$tmp/$f" "$LIMITS_DIR/$f.c" 2>"$tmp/$f.log" || {
+      cat "$tmp/$f.log" >&2
+      die "cannot build $f"
+    }
+  done
+}
+
+# floor_csv NAME PROGRAM ARGS...: run a floor program and print its last
+# line ("... N round trips/s (T us)") as a CSV line; T is the mean.
+floor_csv() {
+  name=$1
+  shift
+  "$@" >"$tmp/floor.out" || return 1
+  awk -v name="$name" '
+    /round trips\/s/ {
+      for (i = 1; i <= NF; i++) if ($i == "round") thr = $(i - 1)
+      us = $(NF - 1); gsub(/[()]/, "", us)
+      line = name "," thr "," us ",,,"
+    }
+    END { if (line == "") exit 1; print line }' "$tmp/floor.out"
+}
+
+# bench_set N FILE: the reference's snapshot bench set as a --from-file TSV.
+bench_set() {
+  awk -v n="$1" 'BEGIN {
+    for (i = 0; i < n; i++)
+      printf "%d\t0\t%d\tcgroup-%d\t/sys/fs/cgroup/bench/cg-%d\n", 1000 + i, i % 2, i, i
+  }' >"$2"
+}
+
+# start_server NAME ARGS...: `netipc --run-dir RUN ARGS` in the background;
+# sets server_pid once it printed READY.
+start_server() {
+  name=$1
+  shift
+  "$NETIPC" --run-dir "$run" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+  server_pid=$!
+  pids="$pids $server_pid"
+  ticks=0
+  while [ "$(head -n 1 "$tmp/$name.out" 2>/dev/null)" != READY ]; do
+    kill -0 "$server_pid" 2>/dev/null || {
+      cat "$tmp/$name.err" >&2
+      die "server $name exited"
+    }
+    ticks=$((ticks + 1))
+    [ "$ticks" -lt "$READY_TICKS" ] || die "server $name never printed READY"
+    sleep 0.1
+  done
+}
+
+# server_ticks PID: user+system clock ticks of a process (all threads), or
+# "-" when there is no server or no /proc.
+server_ticks() {
+  if [ "$1" = - ] || [ ! -r "/proc/$1/stat" ]; then
+    echo -
+    return
+  fi
+  sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}
+
+cpu_pct() { # T0 T1: server CPU % over one round
+  awk -v a="$1" -v b="$2" -v hz="$CLK_TCK" -v d="$DURATION" -v p="$CPU_DECIMALS" \
+    'BEGIN { if (a != "-" && b != "-") printf "%." p "f", 100 * (b - a) / hz / d }'
+}
+
+# median_of ID: the medians of one point's rounds (throughput, its min and
+# max, p50, p95, p99, client and server CPU) as CSV.
+median_of() {
+  awk -F, -v id="$1" '
+    function median(c,   i, j, t, a) {
+      for (i = 1; i <= n; i++) { a[i] = v[c, i]; if (a[i] == "") return "" }
+      for (i = 2; i <= n; i++)
+        for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+      lo = a[1]; hi = a[n]
+      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    $1 == id { n++; for (c = 3; c <= 8; c++) v[c, n] = $c }
+    END {
+      thr = median(3); tlo = lo; thi = hi
+      out = thr "," tlo "," thi
+      for (c = 4; c <= 8; c++) out = out "," median(c)
+      print out
+    }' "$tmp/rounds.csv"
+}
+
+progress() { # ID LABEL RATE UNIT
+  awk -F, -v id="$1" -v label="$2" -v rate="$3" -v unit="$4" -v n="$npoint" \
+    -v t="$(($(date +%s) - started))" '
+    function num(x) { return x == "" ? "-" : x }
+    $1 == id {
+      printf "bench: [%2d %3ds] %-36s %-8s %12.0f %-14s p50 %8s us  p99 %8s us  CPU client %5s %% server %5s %%\n",
+        n, t, label, rate == 0 ? "max" : rate "/s", $9, unit, num($12), num($14), num($15), num($16)
+    }' "$tmp/points.csv"
+}
+
+# expect_line LINE PREFIX: the CLI names what it measured (transport,
+# items); anything else means the setup is not what the point claims.
+expect_line() {
+  case $1 in
+  "$2"*) return 0 ;;
+  *) die "expected a '$2...' result, got '$1'" ;;
+  esac
+}
+
+# point ID LABEL GROUP TRANSPORT RATE PER_CALL UNIT SERVER PREFIX CMD...:
+# ROUNDS rounds of CMD (one CSV line each), medians into points.csv.
+point() {
+  id=$1 label=$2 group=$3 transport=$4 rate=$5 per_call=$6 unit=$7
+  server=$8 prefix=$9
+  shift 9
+  case $label in *,*) die "a label must not hold a comma: '$label'" ;; esac
+  npoint=$((npoint + 1))
+  bytes="" ext=""
+  r=1
+  while [ "$r" -le "$ROUNDS" ]; do
+    t0=$(server_ticks "$server")
+    if ! "$@" >"$tmp/round.out" 2>"$tmp/round.err"; then
+      cat "$tmp/round.err" >&2
+      die "$label (round $r) failed: $(echo "$*" | sed 's/^nt \([a-z]*\)/netipc --profile \1/')"
+    fi
+    t1=$(server_ticks "$server")
+    line=$(tail -n 1 "$tmp/round.out")
+    expect_line "$line" "$prefix"
+    [ "$(echo "$line" | awk -F, '{ print NF }')" = 6 ] ||
+      die "$label: not a result line: '$line'"
+    b=$(sed -n 's/.* \([0-9][0-9]*\) bytes per response$/\1/p' "$tmp/round.err")
+    [ -n "$b" ] && bytes=$b
+    e=$(sed -n 's/^netipc: bench: profile .*, extensions \(0x[0-9a-f]*\)$/\1/p' "$tmp/round.err")
+    [ -n "$e" ] && ext=$e
+    echo "$id,$r,${line#*,},$(cpu_pct "$t0" "$t1")" >>"$tmp/rounds.csv"
+    r=$((r + 1))
+  done
+  echo "$id,$label,$group,$transport,$rate,$per_call,$unit,$bytes,$(median_of "$id"),$ext" \
+    >>"$tmp/points.csv"
+  progress "$id" "$label" "$rate" "$unit"
+}
+
+calls_of() { # ID: median calls/s of a point
+  awk -F, -v id="$1" '$1 == id { print $9 / $6 }' "$tmp/points.csv"
+}
+
+# scenario ID LABEL GROUP TRANSPORT PER_CALL UNIT SERVER PREFIX CMD...: the
+# max-rate point, then each pace of PACES that the max rate allows.
+scenario() {
+  s_id=$1 s_label=$2 s_group=$3 s_transport=$4 s_per_call=$5 s_unit=$6
+  s_server=$7 s_prefix=$8
+  shift 8
+  point "$s_id" "$s_label" "$s_group" "$s_transport" 0 "$s_per_call" \
+    "$s_unit" "$s_server" "$s_prefix" "$@"
+  s_max=$(calls_of "$s_id")
+  for pace in $PACES; do
+    if awk -v m="$s_max" -v p="$pace" -v h="$PACE_HEADROOM" 'BEGIN { exit !(m >= p * h) }'; then
+      point "$s_id-r$pace" "$s_label" "$s_group" "$s_transport" "$pace" \
+        "$s_per_call" "$s_unit" "$s_server" "$s_prefix" "$@" --rate "$pace"
+    fi
+  done
+}
+
+# ---- the matrix -----------------------------------------------------------
+
+nt() { # PROFILE ARGS...: the CLI against the private run directory
+  profile=$1
+  shift
+  "$NETIPC" --run-dir "$run" --profile "$profile" --verbose "$@"
+}
+
+run_floors_and_ping_pong() {
+  point floor-uds "UDS SEQPACKET floor" floor uds 0 1 "round trips/s" - \
+    floor-uds floor_csv floor-uds "$tmp/floor-uds" "$DURATION"
+  scenario pp-uds "UDS ping-pong" ping-pong uds 1 "calls/s" "$inc" \
+    ping-pong-uds nt uds bench ping-pong --duration "$DURATION"
+  [ "$HAVE_SHM" = yes ] || return 0
+  point floor-shm "SHM pure-spin floor" floor shm 0 1 "round trips/s" - \
+    floor-shm floor_csv floor-shm "$tmp/floor-shm" 0 "$DURATION"
+  scenario pp-shm "SHM ping-pong" ping-pong shm 1 "calls/s" "$inc" \
+    ping-pong-shm nt shm bench ping-pong --duration "$DURATION"
+  point idle-shm "SHM ping-pong idle" idle shm "$IDLE_RATE" 1 "calls/s" \
+    "$inc" ping-pong-shm nt shm bench ping-pong --duration "$DURATION" \
+    --rate "$IDLE_RATE"
+}
+
+run_batch_and_pipeline() {
+  for tr in uds shm; do
+    [ "$tr" = uds ] || [ "$HAVE_SHM" = yes ] || continue
+    label=$(echo "$tr" | tr a-z A-Z)
+    scenario "batch-$tr" "$label batch ping-pong ($BATCH items)" batch "$tr" \
+      "$BATCH" "items/s" "$inc" "ping-pong-$tr-batch$BATCH" \
+      nt "$tr" bench ping-pong --duration "$DURATION" --batch "$BATCH"
+  done
+  scenario pipe-uds "UDS pipelining ($DEPTH in flight)" pipeline uds 1 \
+    "calls/s" "$inc" "ping-pong-uds-depth$DEPTH" \
+    nt uds bench ping-pong --duration "$DURATION" --depth "$DEPTH"
+}
+
+run_snapshots() {
+  for n in "$SNAP_SMALL" "$SNAP_LARGE"; do
+    eval "srv=\$snap$n"
+    for tr in uds shm; do
+      [ "$tr" = uds ] || [ "$HAVE_SHM" = yes ] || continue
+      label=$(echo "$tr" | tr a-z A-Z)
+      scenario "snap$n-$tr" "$label snapshot refresh ($n items)" snapshot \
+        "$tr" 1 "snapshots/s" "$srv" "snapshot-$tr-${n}items" \
+        nt "$tr" --service "snap$n" bench snapshot --duration "$DURATION"
+    done
+  done
+}
+
+run_lookups() {
+  for n in "$LOOKUP_SMALL" "$LOOKUP_LARGE"; do
+    for kind in hit miss; do
+      point "lookup$n-$kind" "L3 cache lookup ($n items $kind)" lookup \
+        local 0 1 "lookups/s" - "cache-lookup-$n-$kind" \
+        "$BENCH_LOOKUP" "$n" "$kind" "$DURATION"
+    done
+  done
+}
+
+run_machine() {
+  snap_bytes=$(awk -F, -v id="snap$SNAP_LARGE-uds" '$1 == id { print $8 }' "$tmp/points.csv")
+  [ -n "$snap_bytes" ] || die "no payload size for the $SNAP_LARGE-item snapshot"
+  point memcpy-snap "memcpy of one $SNAP_LARGE-item payload" machine local 0 \
+    "$snap_bytes" "bytes/s" - memcpy- "$BENCH_MACHINE" memcpy "$snap_bytes" "$DURATION"
+  point memcpy-large "memcpy of 64 MiB" machine local 0 "$MEMCPY_LARGE" \
+    "bytes/s" - memcpy- "$BENCH_MACHINE" memcpy "$MEMCPY_LARGE" "$DURATION"
+  for rate in $PACES "$IDLE_RATE"; do
+    point "pacer-r$rate" "pacer alone (no call)" machine local "$rate" 1 \
+      "wake-ups/s" - pacer- "$BENCH_MACHINE" pacer "$rate" "$DURATION"
+  done
+}
+
+start_servers() {
+  bench_set "$SNAP_SMALL" "$tmp/snap$SNAP_SMALL.tsv"
+  bench_set "$SNAP_LARGE" "$tmp/snap$SNAP_LARGE.tsv"
+  sp=uds
+  [ "$HAVE_SHM" = yes ] && sp=shm
+  start_server increment --profile "$sp" serve increment
+  inc=$server_pid
+  for n in "$SNAP_SMALL" "$SNAP_LARGE"; do
+    start_server "snap$n" --profile "$sp" --service "snap$n" serve \
+      cgroups-snapshot --from-file "$tmp/snap$n.tsv"
+    eval "snap$n=\$server_pid"
+  done
+}
+
+# ---- outputs --------------------------------------------------------------
+
+meta() { # the run's description, one "key: value" line each
+  commit=unknown
+  if command -v git >/dev/null 2>&1 &&
+    c=$(git -C "$SRCDIR" rev-parse --short HEAD 2>/dev/null); then
+    commit=$c
+    git -C "$SRCDIR" diff --quiet HEAD -- lib include tools 2>/dev/null ||
+      commit="$c (with uncommitted changes in lib/, include/ or tools/)"
+  fi
+  model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
+  echo "machine: $(uname -srm), $(nproc 2>/dev/null || echo '?') cores, ${model:-unknown CPU}"
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "commit: $commit"
+  echo "version: ${BENCH_VERSION:-unknown}"
+  echo "compiler: $($CC --version 2>/dev/null | head -n 1)"
+  echo "cflags: ${BENCH_CFLAGS:-} ${BENCH_NETIPC_CFLAGS:-}"
+  echo "floors: $LIMITS_DIR, built with $CC $FLOOR_CFLAGS"
+  echo "plan: medians of $ROUNDS rounds of $DURATION s per point"
+  echo "duration: $(($(date +%s) - started)) s"
+}
+
+# results.csv: the points plus what follows from them (calls/s, CPU per
+# call, ratio to the floor of the same transport, MB/s).
+write_results() {
+  {
+    meta | sed 's/^/# /'
+    echo "id,scenario,group,transport,rate_target_per_s,items_per_call,unit,rounds,duration_s,throughput_per_s,throughput_min,throughput_max,calls_per_s,p50_us,p95_us,p99_us,client_cpu_pct,server_cpu_pct,client_cpu_us_per_call,server_cpu_us_per_call,floor_ratio,bytes_per_call,mb_per_s,extensions"
+    awk -F, -v rounds="$ROUNDS" -v d="$DURATION" '
+      function per_call(cpu) { return cpu == "" || calls <= 0 ? "" : sprintf("%.4g", cpu / 100 / calls * 1e6) }
+      { row[NR] = $0; if ($3 == "floor") floor[$4] = $9 }
+      END {
+        for (i = 1; i <= NR; i++) {
+          split(row[i], f, ",")
+          calls = f[9] / f[6]
+          ratio = ""
+          if (f[5] == 0 && f[3] != "floor" && (f[4] in floor) && floor[f[4]] > 0)
+            ratio = sprintf("%.3f", calls / floor[f[4]])
+          mb = ""
+          if (f[8] != "") mb = sprintf("%.1f", f[9] * f[8] / 1e6)
+          if (f[7] == "bytes/s") mb = sprintf("%.1f", f[9] / 1e6)
+          bytes = f[7] == "bytes/s" ? f[6] : f[8]
+          printf "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%.0f,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n",
+            f[1], f[2], f[3], f[4], f[5], f[6], f[7], rounds, d, f[9], f[10], f[11],
+            calls, f[12], f[13], f[14], f[15], f[16], per_call(f[15]), per_call(f[16]),
+            ratio, bytes, mb, f[17]
+        }
+      }' "$tmp/points.csv"
+  } >"$tmp/results.csv"
+}
+
+# The chart data (tab-separated, labels quoted) and the charts.
+write_charts() {
+  rm -f "$CHART_BASE"-throughput.png "$CHART_BASE"-throughput.svg \
+    "$CHART_BASE"-latency.png "$CHART_BASE"-latency.svg
+  command -v gnuplot >/dev/null 2>&1 || return 0
+  awk -F, '
+    function short(r) { return r % 1000 ? r : r / 1000 "k" }
+    !/^#/ && $1 != "id" {
+      label = $2; if ($5 > 0) label = label " " short($5) "/s"
+      ipc = $3 != "floor" && $3 != "lookup" && $3 != "machine"
+      if (ipc && $5 == 0)
+        printf "\"%s\"\t%s\t%s\n", label, $4, $13 > thr
+      if (ipc)
+        printf "\"%s\"\t%s\t%s\t%s\n", label, $4, $14, $16 > lat
+      if ($1 == "floor-uds") print $13 > uds
+      if ($1 == "floor-shm") print $13 > shm
+    }' thr="$tmp/thr.dat" lat="$tmp/lat.dat" uds="$tmp/floor-uds.val" \
+    shm="$tmp/floor-shm.val" "$tmp/results.csv"
+  fu=$(cat "$tmp/floor-uds.val" 2>/dev/null || echo 0)
+  fs=$(cat "$tmp/floor-shm.val" 2>/dev/null || echo 0)
+  gnuplot -e "thr='$tmp/thr.dat'; lat='$tmp/lat.dat'; out='$CHART_BASE'; floor_uds=$fu; floor_shm=$fs" \
+    "$SRCDIR/bench/charts.gp" 2>"$tmp/gnuplot.err" || {
+    cat "$tmp/gnuplot.err" >&2
+    die "gnuplot failed"
+  }
+}
+
+write_report() {
+  prev=$tmp/previous.csv
+  [ -f "$OUT_CSV" ] && cp "$OUT_CSV" "$prev"
+  meta >"$tmp/meta.txt"
+  charts=no
+  [ -f "$CHART_BASE-throughput.png" ] && charts=yes
+  awk -f "$SRCDIR/bench/report.awk" -v meta="$tmp/meta.txt" \
+    -v notes="$NOTES" -v previous="$prev" -v charts="$charts" \
+    -v have_shm="$HAVE_SHM" "$tmp/results.csv" >"$tmp/benchmarks.md" ||
+    die "report generation failed"
+}
+
+# ---- main -----------------------------------------------------------------
+
+echo "bench: $ROUNDS rounds of $DURATION s per point, about $POINTS_ESTIMATE points:" \
+  "$(((POINTS_ESTIMATE * ROUNDS * (DURATION * 10 + ROUND_OVERHEAD_DS) + 599) / 600)) minutes"
+build_floors
+start_servers
+: >"$tmp/rounds.csv"
+: >"$tmp/points.csv"
+run_floors_and_ping_pong
+run_batch_and_pipeline
+run_snapshots
+run_lookups
+run_machine
+write_results
+write_charts
+write_report
+cp "$tmp/results.csv" "$OUT_CSV" && cp "$tmp/benchmarks.md" "$OUT_MD" ||
+  die "cannot write $OUT_CSV or $OUT_MD"
+echo "bench: $npoint points in $(($(date +%s) - started)) s; wrote $OUT_MD and $OUT_CSV"
+[ -f "$CHART_BASE-throughput.png" ] &&
+  echo "bench: charts $CHART_BASE-throughput.{png,svg}, $CHART_BASE-latency.{png,svg}"
+exit 0
