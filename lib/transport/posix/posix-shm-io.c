@@ -144,15 +144,23 @@ netipc__shm_publish(netipc__shm *shm, const uint8_t *hdr, const void *payload,
   if (payload_len != 0)
     memcpy(d.area + NETIPC_HEADER_LEN, payload, payload_len);
   atomic_store_explicit(d.len, (uint32_t)total, memory_order_release);
-  atomic_fetch_add_explicit(d.seq, 1, memory_order_release);
-  atomic_fetch_add_explicit(d.signal, 1, memory_order_release);
+  /* This side is the only writer of its seq and signal words, so a load
+   * and a store are the reference's increments without a locked op. */
+  atomic_store_explicit(
+      d.seq, atomic_load_explicit(d.seq, memory_order_relaxed) + 1,
+      memory_order_release);
   if (shm->ext != NULL) {
-    /* Pairs with the fence in shm_announce(): the receiver sees the new
-     * sequence, or this load sees its announcement (doc/shm.md). */
-    atomic_thread_fence(memory_order_seq_cst);
+    /* Sequentially consistent increment and load: with the receiver's
+     * announce-then-recheck (shm_announce) either it sees the new signal
+     * or this load sees its announcement (doc/shm.md). */
+    atomic_fetch_add_explicit(d.signal, 1, memory_order_seq_cst);
     if (atomic_load_explicit(shm_waiter(shm, requests),
-                             memory_order_relaxed) == 0)
+                             memory_order_seq_cst) == 0)
       return NETIPC_OK;
+  } else {
+    atomic_store_explicit(
+        d.signal, atomic_load_explicit(d.signal, memory_order_relaxed) + 1,
+        memory_order_release);
   }
   netipc__futex_wake((uint32_t *)d.signal);
   return NETIPC_OK;
@@ -207,18 +215,18 @@ shm_spin_learn(netipc__shm *shm, uint64_t spin_ns, uint64_t waited_ns)
 }
 
 /*
- * Announce that this receiver is about to sleep (extended sessions), then
- * fence: pairs with the publisher's fence, so either the publisher sees
- * the announcement and wakes, or the re-check of the sequence after this
- * sees the message.
+ * Announce (1) that this receiver is about to sleep on an extended
+ * session, or withdraw (0). The store is sequentially consistent, like
+ * the publisher's increment of the signal word and its load of this word;
+ * the receiver then re-reads the signal word (seq_cst) before it sleeps,
+ * so either it sees the publisher's increment or the publisher sees the
+ * announcement (doc/shm.md).
  */
 static void
 shm_announce(_Atomic uint32_t *waiter, uint32_t value)
 {
-  if (waiter == NULL)
-    return;
-  atomic_store_explicit(waiter, value, memory_order_relaxed);
-  atomic_thread_fence(memory_order_seq_cst);
+  if (waiter != NULL)
+    atomic_store_explicit(waiter, value, memory_order_seq_cst);
 }
 
 /* Phase 2: futex sleeps in slices, checking deadline, abort and peer. */
@@ -228,9 +236,14 @@ shm_sleep(const shm_dir *d, _Atomic uint32_t *waiter, uint64_t expected,
 {
   for (;;) {
     uint32_t v = atomic_load_explicit(d->signal, memory_order_acquire);
-    shm_announce(waiter, 1);
     if (atomic_load_explicit(d->seq, memory_order_acquire) >= expected)
       return NETIPC_OK;
+    if (waiter != NULL) {
+      shm_announce(waiter, 1);
+      /* A publish since v: look again instead of sleeping. */
+      if (atomic_load_explicit(d->signal, memory_order_seq_cst) != v)
+        continue;
+    }
     uint32_t slice = wait_slice_ms;
     if (deadline != 0) {
       uint64_t now = netipc__now_ms();
