@@ -122,7 +122,7 @@ function header() {
   print "| compiler | " M["compiler"] " |"
   print "| CFLAGS | `" M["cflags"] "` |"
   print "| floors | `" M["floors"] "` |"
-  print "| plan | " M["plan"] "; the run took " M["duration"] " |"
+  print "| plan | " M["plan"] " per point, medians; the run took " M["duration"] " |"
   print ""
 }
 
@@ -133,7 +133,7 @@ function goal_row(goal, measured, r, target, met) {
 function summary(   x, lo, hi, f, c, s, ok, shm) {
   print "## Summary"
   print ""
-  print "The goals of the issue, as ratios within this run (" M["plan"] ")."
+  print "The goals of the issue, as ratios within this run (medians of " M["plan"] ")."
   print "Floors are measured in this run by `../shared/limits`. Figures of the"
   print "**reference pair, as measured in the issue** on this machine (the"
   print "reference implementation is not available here) are quoted as fixed"
@@ -329,9 +329,13 @@ function method() {
   print "  temporary directory."
   print "- **memcpy**: two hot buffers of the 5 000-item payload size, and of"
   print "  64 MiB for DRAM bandwidth (`bench/bench-machine`)."
+  print "- **Rounds**: every point runs " M["plan"] "; the report"
+  print "  shows medians (and the spread of the rounds). The points a goal"
+  print "  compares — UDS floor, UDS ping-pong and UDS snapshot refresh; SHM"
+  print "  floor, SHM ping-pong and SHM snapshot refresh — alternate round by"
+  print "  round, so a burst of load elsewhere hits all of them alike."
   print "- Everything ran in one invocation on one machine, back to back; ratios"
-  print "  between points of one run are what the goals judge. Ratios to a floor"
-  print "  compare points measured a few seconds apart."
+  print "  between points of one run are what the goals judge."
   print ""
 }
 

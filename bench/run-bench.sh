@@ -24,10 +24,11 @@ LIMITS_DIR=${BENCH_LIMITS_DIR:?}
 SRCDIR=${BENCH_SRCDIR:?}
 CC=${BENCH_CC:-cc}
 HAVE_SHM=${BENCH_HAVE_SHM:-yes}
+GNUPLOT=${BENCH_GNUPLOT:-gnuplot} # the charts are skipped without it
 
 # ---- the plan (doc/benchmarks.md "Method" explains each choice) ---------
 DURATION=${BENCH_DURATION:-2} # seconds per round
-ROUNDS=${BENCH_ROUNDS:-3}     # rounds per point; medians are reported
+ROUNDS=${BENCH_ROUNDS:-5}     # rounds per point; medians are reported
 PACES="100000 10000"          # paced calls/s, where the max rate allows
 PACE_HEADROOM=1.2             # a pace applies when max >= pace * this
 IDLE_RATE=100                 # calls/s of the idle point (waiting sides)
@@ -165,10 +166,11 @@ median_of() {
 progress() { # ID LABEL RATE UNIT
   awk -F, -v id="$1" -v label="$2" -v rate="$3" -v unit="$4" -v n="$npoint" \
     -v t="$(($(date +%s) - started))" '
-    function num(x) { return x == "" ? "-" : x }
+    function num(x) { return x == "" ? "-" : sprintf("%.3g", x) }
+    function cpu(x) { return x == "" ? "-" : sprintf("%.1f", x) }
     $1 == id {
       printf "bench: [%2d %3ds] %-36s %-8s %12.0f %-14s p50 %8s us  p99 %8s us  CPU client %5s %% server %5s %%\n",
-        n, t, label, rate == 0 ? "max" : rate "/s", $9, unit, num($12), num($14), num($15), num($16)
+        n, t, label, rate == 0 ? "max" : rate "/s", $9, unit, num($12), num($14), cpu($15), cpu($16)
     }' "$tmp/points.csv"
 }
 
@@ -181,115 +183,201 @@ expect_line() {
   esac
 }
 
-# point ID LABEL GROUP TRANSPORT RATE PER_CALL UNIT SERVER PREFIX CMD...:
-# ROUNDS rounds of CMD (one CSV line each), medians into points.csv.
-point() {
-  id=$1 label=$2 group=$3 transport=$4 rate=$5 per_call=$6 unit=$7
-  server=$8 prefix=$9
-  shift 9
-  case $label in *,*) die "a label must not hold a comma: '$label'" ;; esac
-  npoint=$((npoint + 1))
-  bytes="" ext=""
-  r=1
-  while [ "$r" -le "$ROUNDS" ]; do
-    t0=$(server_ticks "$server")
-    if ! "$@" >"$tmp/round.out" 2>"$tmp/round.err"; then
-      cat "$tmp/round.err" >&2
-      die "$label (round $r) failed: $(echo "$*" | sed 's/^nt \([a-z]*\)/netipc --profile \1/')"
-    fi
-    t1=$(server_ticks "$server")
-    line=$(tail -n 1 "$tmp/round.out")
-    expect_line "$line" "$prefix"
-    [ "$(echo "$line" | awk -F, '{ print NF }')" = 6 ] ||
-      die "$label: not a result line: '$line'"
-    b=$(sed -n 's/.* \([0-9][0-9]*\) bytes per response$/\1/p' "$tmp/round.err")
-    [ -n "$b" ] && bytes=$b
-    e=$(sed -n 's/^netipc: bench: profile .*, extensions \(0x[0-9a-f]*\)$/\1/p' "$tmp/round.err")
-    [ -n "$e" ] && ext=$e
-    echo "$id,$r,${line#*,},$(cpu_pct "$t0" "$t1")" >>"$tmp/rounds.csv"
-    r=$((r + 1))
-  done
-  echo "$id,$label,$group,$transport,$rate,$per_call,$unit,$bytes,$(median_of "$id"),$ext" \
+# logged PROGRAM ARGS...: run it, remembering the command for an error.
+logged() {
+  echo "$*" >"$tmp/last-command"
+  "$@"
+}
+
+# A point is defined once and measured in rounds. Its command (FUNC, a
+# function name and its words) gets "--rate RATE" when RATE is not 0.
+# define ID LABEL GROUP TRANSPORT RATE PER_CALL UNIT SERVER PREFIX FUNC
+define() {
+  case "$*" in *'|'*) die "a point definition must not hold '|': $*" ;; esac
+  case $2 in *,*) die "a label must not hold a comma: '$2'" ;; esac
+  echo "$1|$2|$3|$4|$5|$6|$7|$8|$9|${10}" >>"$tmp/defs"
+}
+
+load() { # ID: the definition into d_* variables
+  d_line=$(grep "^$1|" "$tmp/defs") || die "no point '$1'"
+  IFS='|' read -r d_id d_label d_group d_transport d_rate d_per_call d_unit \
+    d_server d_prefix d_func <<EOF
+$d_line
+EOF
+}
+
+# one_round ID ROUND: run the command once; its CSV line and the server's
+# CPU go to rounds.csv, the payload size and extension flags it reports
+# (--verbose) to extra.ID.
+one_round() {
+  load "$1"
+  o_round=$2
+  # shellcheck disable=SC2086 # FUNC is a function name and its words
+  set -- $d_func
+  [ "$d_rate" = 0 ] || set -- "$@" --rate "$d_rate"
+  t0=$(server_ticks "$d_server")
+  if ! "$@" >"$tmp/round.out" 2>"$tmp/round.err"; then
+    cat "$tmp/round.err" >&2
+    die "$d_label (round $o_round) failed: $(cat "$tmp/last-command")"
+  fi
+  t1=$(server_ticks "$d_server")
+  line=$(tail -n 1 "$tmp/round.out")
+  expect_line "$line" "$d_prefix"
+  [ "$(echo "$line" | awk -F, '{ print NF }')" = 6 ] ||
+    die "$d_label: not a result line: '$line'"
+  b=$(sed -n 's/.* \([0-9][0-9]*\) bytes per response$/\1/p' "$tmp/round.err")
+  e=$(sed -n 's/^netipc: bench: profile .*, extensions \(0x[0-9a-f]*\)$/\1/p' "$tmp/round.err")
+  [ -z "$b$e" ] || echo "$b,$e" >"$tmp/extra.$d_id"
+  echo "$d_id,$o_round,${line#*,},$(cpu_pct "$t0" "$t1")" >>"$tmp/rounds.csv"
+}
+
+point_done() { # ID: medians into points.csv, one progress line
+  load "$1"
+  extra=$(cat "$tmp/extra.$d_id" 2>/dev/null || echo ,)
+  echo "$d_id,$d_label,$d_group,$d_transport,$d_rate,$d_per_call,$d_unit,${extra%,*},$(median_of "$d_id"),${extra#*,}" \
     >>"$tmp/points.csv"
-  progress "$id" "$label" "$rate" "$unit"
+  npoint=$((npoint + 1))
+  progress "$d_id" "$d_label" "$d_rate" "$d_unit"
+}
+
+# measure ID...: ROUNDS rounds, each running every listed point once in
+# turn, so points compared by a goal see the same machine.
+measure() {
+  m_round=1
+  while [ "$m_round" -le "$ROUNDS" ]; do
+    for id; do one_round "$id" "$m_round"; done
+    m_round=$((m_round + 1))
+  done
+  for id; do point_done "$id"; done
 }
 
 calls_of() { # ID: median calls/s of a point
   awk -F, -v id="$1" '$1 == id { print $9 / $6 }' "$tmp/points.csv"
 }
 
-# scenario ID LABEL GROUP TRANSPORT PER_CALL UNIT SERVER PREFIX CMD...: the
-# max-rate point, then each pace of PACES that the max rate allows.
-scenario() {
-  s_id=$1 s_label=$2 s_group=$3 s_transport=$4 s_per_call=$5 s_unit=$6
-  s_server=$7 s_prefix=$8
-  shift 8
-  point "$s_id" "$s_label" "$s_group" "$s_transport" 0 "$s_per_call" \
-    "$s_unit" "$s_server" "$s_prefix" "$@"
-  s_max=$(calls_of "$s_id")
-  for pace in $PACES; do
-    if awk -v m="$s_max" -v p="$pace" -v h="$PACE_HEADROOM" 'BEGIN { exit !(m >= p * h) }'; then
-      point "$s_id-r$pace" "$s_label" "$s_group" "$s_transport" "$pace" \
-        "$s_per_call" "$s_unit" "$s_server" "$s_prefix" "$@" --rate "$pace"
-    fi
+# paced ID...: after the max-rate points, each pace of PACES that their
+# max rate allows.
+paced() {
+  for base; do
+    load "$base"
+    p_def="$d_label|$d_group|$d_transport"
+    p_rest="$d_per_call|$d_unit|$d_server|$d_prefix|$d_func"
+    p_max=$(calls_of "$base")
+    for pace in $PACES; do
+      awk -v m="$p_max" -v p="$pace" -v h="$PACE_HEADROOM" \
+        'BEGIN { exit !(m >= p * h) }' || continue
+      echo "$base-r$pace|$p_def|$pace|$p_rest" >>"$tmp/defs"
+      measure "$base-r$pace"
+    done
   done
+}
+
+# ---- the commands ---------------------------------------------------------
+
+nt() { # PROFILE ARGS...: the CLI against the private run directory
+  n_profile=$1
+  shift
+  logged "$NETIPC" --run-dir "$run" --profile "$n_profile" --verbose "$@"
+}
+
+cmd_floor() { # uds|shm
+  if [ "$1" = uds ]; then
+    logged floor_csv floor-uds "$tmp/floor-uds" "$DURATION"
+  else
+    logged floor_csv floor-shm "$tmp/floor-shm" 0 "$DURATION"
+  fi
+}
+
+cmd_pp() { # TRANSPORT [OPTIONS]: bench ping-pong
+  c_tr=$1
+  shift
+  nt "$c_tr" bench ping-pong --duration "$DURATION" "$@"
+}
+
+cmd_snap() { # TRANSPORT ITEMS [OPTIONS]: bench snapshot
+  c_tr=$1 c_n=$2
+  shift 2
+  nt "$c_tr" --service "snap$c_n" bench snapshot --duration "$DURATION" "$@"
+}
+
+cmd_lookup() { # ITEMS hit|miss
+  logged "$BENCH_LOOKUP" "$1" "$2" "$DURATION"
+}
+
+cmd_memcpy() { # BYTES
+  logged "$BENCH_MACHINE" memcpy "$1" "$DURATION"
+}
+
+cmd_pacer() { # --rate R
+  logged "$BENCH_MACHINE" pacer "$2" "$DURATION"
+}
+
+upper() { echo "$1" | tr '[:lower:]' '[:upper:]'; }
+
+transports() { # the transports this build has
+  if [ "$HAVE_SHM" = yes ]; then echo uds shm; else echo uds; fi
 }
 
 # ---- the matrix -----------------------------------------------------------
 
-nt() { # PROFILE ARGS...: the CLI against the private run directory
-  profile=$1
-  shift
-  "$NETIPC" --run-dir "$run" --profile "$profile" --verbose "$@"
-}
-
-run_floors_and_ping_pong() {
-  point floor-uds "UDS SEQPACKET floor" floor uds 0 1 "round trips/s" - \
-    floor-uds floor_csv floor-uds "$tmp/floor-uds" "$DURATION"
-  scenario pp-uds "UDS ping-pong" ping-pong uds 1 "calls/s" "$inc" \
-    ping-pong-uds nt uds bench ping-pong --duration "$DURATION"
+# The goals compare UDS ping-pong and snapshot refresh with the UDS floor,
+# SHM ping-pong with the spin floor: their rounds interleave.
+run_goal_points() {
+  define floor-uds "UDS SEQPACKET floor" floor uds 0 1 "round trips/s" - \
+    floor-uds "cmd_floor uds"
+  define pp-uds "UDS ping-pong" ping-pong uds 0 1 "calls/s" "$inc" \
+    ping-pong-uds "cmd_pp uds"
+  define "snap$SNAP_SMALL-uds" "UDS snapshot refresh ($SNAP_SMALL items)" \
+    snapshot uds 0 1 "snapshots/s" "$snap_small" \
+    "snapshot-uds-${SNAP_SMALL}items" "cmd_snap uds $SNAP_SMALL"
+  measure floor-uds pp-uds "snap$SNAP_SMALL-uds"
+  paced pp-uds "snap$SNAP_SMALL-uds"
   [ "$HAVE_SHM" = yes ] || return 0
-  point floor-shm "SHM pure-spin floor" floor shm 0 1 "round trips/s" - \
-    floor-shm floor_csv floor-shm "$tmp/floor-shm" 0 "$DURATION"
-  scenario pp-shm "SHM ping-pong" ping-pong shm 1 "calls/s" "$inc" \
-    ping-pong-shm nt shm bench ping-pong --duration "$DURATION"
-  point idle-shm "SHM ping-pong idle" idle shm "$IDLE_RATE" 1 "calls/s" \
-    "$inc" ping-pong-shm nt shm bench ping-pong --duration "$DURATION" \
-    --rate "$IDLE_RATE"
+  define floor-shm "SHM pure-spin floor" floor shm 0 1 "round trips/s" - \
+    floor-shm "cmd_floor shm"
+  define pp-shm "SHM ping-pong" ping-pong shm 0 1 "calls/s" "$inc" \
+    ping-pong-shm "cmd_pp shm"
+  define "snap$SNAP_SMALL-shm" "SHM snapshot refresh ($SNAP_SMALL items)" \
+    snapshot shm 0 1 "snapshots/s" "$snap_small" \
+    "snapshot-shm-${SNAP_SMALL}items" "cmd_snap shm $SNAP_SMALL"
+  measure floor-shm pp-shm "snap$SNAP_SMALL-shm"
+  paced pp-shm "snap$SNAP_SMALL-shm"
+  define idle-shm "SHM ping-pong idle" idle shm "$IDLE_RATE" 1 "calls/s" \
+    "$inc" ping-pong-shm "cmd_pp shm"
+  measure idle-shm
 }
 
 run_batch_and_pipeline() {
-  for tr in uds shm; do
-    [ "$tr" = uds ] || [ "$HAVE_SHM" = yes ] || continue
-    label=$(echo "$tr" | tr a-z A-Z)
-    scenario "batch-$tr" "$label batch ping-pong ($BATCH items)" batch "$tr" \
-      "$BATCH" "items/s" "$inc" "ping-pong-$tr-batch$BATCH" \
-      nt "$tr" bench ping-pong --duration "$DURATION" --batch "$BATCH"
+  for tr in $(transports); do
+    define "batch-$tr" "$(upper "$tr") batch ping-pong ($BATCH items)" batch \
+      "$tr" 0 "$BATCH" "items/s" "$inc" "ping-pong-$tr-batch$BATCH" \
+      "cmd_pp $tr --batch $BATCH"
+    measure "batch-$tr"
+    paced "batch-$tr"
   done
-  scenario pipe-uds "UDS pipelining ($DEPTH in flight)" pipeline uds 1 \
-    "calls/s" "$inc" "ping-pong-uds-depth$DEPTH" \
-    nt uds bench ping-pong --duration "$DURATION" --depth "$DEPTH"
+  define pipe-uds "UDS pipelining ($DEPTH in flight)" pipeline uds 0 1 \
+    "calls/s" "$inc" "ping-pong-uds-depth$DEPTH" "cmd_pp uds --depth $DEPTH"
+  measure pipe-uds
+  paced pipe-uds
 }
 
-run_snapshots() {
-  for n in "$SNAP_SMALL" "$SNAP_LARGE"; do
-    eval "srv=\$snap$n"
-    for tr in uds shm; do
-      [ "$tr" = uds ] || [ "$HAVE_SHM" = yes ] || continue
-      label=$(echo "$tr" | tr a-z A-Z)
-      scenario "snap$n-$tr" "$label snapshot refresh ($n items)" snapshot \
-        "$tr" 1 "snapshots/s" "$srv" "snapshot-$tr-${n}items" \
-        nt "$tr" --service "snap$n" bench snapshot --duration "$DURATION"
-    done
+run_large_snapshots() {
+  for tr in $(transports); do
+    define "snap$SNAP_LARGE-$tr" \
+      "$(upper "$tr") snapshot refresh ($SNAP_LARGE items)" snapshot "$tr" 0 \
+      1 "snapshots/s" "$snap_large" "snapshot-$tr-${SNAP_LARGE}items" \
+      "cmd_snap $tr $SNAP_LARGE"
+    measure "snap$SNAP_LARGE-$tr"
+    paced "snap$SNAP_LARGE-$tr"
   done
 }
 
 run_lookups() {
   for n in "$LOOKUP_SMALL" "$LOOKUP_LARGE"; do
     for kind in hit miss; do
-      point "lookup$n-$kind" "L3 cache lookup ($n items $kind)" lookup \
-        local 0 1 "lookups/s" - "cache-lookup-$n-$kind" \
-        "$BENCH_LOOKUP" "$n" "$kind" "$DURATION"
+      define "lookup$n-$kind" "L3 cache lookup ($n items $kind)" lookup \
+        local 0 1 "lookups/s" - "cache-lookup-$n-$kind" "cmd_lookup $n $kind"
+      measure "lookup$n-$kind"
     done
   done
 }
@@ -297,13 +385,15 @@ run_lookups() {
 run_machine() {
   snap_bytes=$(awk -F, -v id="snap$SNAP_LARGE-uds" '$1 == id { print $8 }' "$tmp/points.csv")
   [ -n "$snap_bytes" ] || die "no payload size for the $SNAP_LARGE-item snapshot"
-  point memcpy-snap "memcpy of one $SNAP_LARGE-item payload" machine local 0 \
-    "$snap_bytes" "bytes/s" - memcpy- "$BENCH_MACHINE" memcpy "$snap_bytes" "$DURATION"
-  point memcpy-large "memcpy of 64 MiB" machine local 0 "$MEMCPY_LARGE" \
-    "bytes/s" - memcpy- "$BENCH_MACHINE" memcpy "$MEMCPY_LARGE" "$DURATION"
+  define memcpy-snap "memcpy of one $SNAP_LARGE-item payload" machine local \
+    0 "$snap_bytes" "bytes/s" - memcpy- "cmd_memcpy $snap_bytes"
+  define memcpy-large "memcpy of 64 MiB" machine local 0 "$MEMCPY_LARGE" \
+    "bytes/s" - memcpy- "cmd_memcpy $MEMCPY_LARGE"
+  measure memcpy-snap memcpy-large
   for rate in $PACES "$IDLE_RATE"; do
-    point "pacer-r$rate" "pacer alone (no call)" machine local "$rate" 1 \
-      "wake-ups/s" - pacer- "$BENCH_MACHINE" pacer "$rate" "$DURATION"
+    define "pacer-r$rate" "pacer alone (no call)" machine local "$rate" 1 \
+      "wake-ups/s" - pacer- cmd_pacer
+    measure "pacer-r$rate"
   done
 }
 
@@ -317,7 +407,7 @@ start_servers() {
   for n in "$SNAP_SMALL" "$SNAP_LARGE"; do
     start_server "snap$n" --profile "$sp" --service "snap$n" serve \
       cgroups-snapshot --from-file "$tmp/snap$n.tsv"
-    eval "snap$n=\$server_pid"
+    if [ "$n" = "$SNAP_SMALL" ]; then snap_small=$server_pid; else snap_large=$server_pid; fi
   done
 }
 
@@ -339,7 +429,7 @@ meta() { # the run's description, one "key: value" line each
   echo "compiler: $($CC --version 2>/dev/null | head -n 1)"
   echo "cflags: ${BENCH_CFLAGS:-} ${BENCH_NETIPC_CFLAGS:-}"
   echo "floors: $LIMITS_DIR, built with $CC $FLOOR_CFLAGS"
-  echo "plan: medians of $ROUNDS rounds of $DURATION s per point"
+  echo "plan: $ROUNDS rounds of $DURATION s"
   echo "duration: $(($(date +%s) - started)) s"
 }
 
@@ -374,9 +464,7 @@ write_results() {
 
 # The chart data (tab-separated, labels quoted) and the charts.
 write_charts() {
-  rm -f "$CHART_BASE"-throughput.png "$CHART_BASE"-throughput.svg \
-    "$CHART_BASE"-latency.png "$CHART_BASE"-latency.svg
-  command -v gnuplot >/dev/null 2>&1 || return 0
+  command -v "$GNUPLOT" >/dev/null 2>&1 || return 0
   awk -F, '
     function short(r) { return r % 1000 ? r : r / 1000 "k" }
     !/^#/ && $1 != "id" {
@@ -392,7 +480,7 @@ write_charts() {
     shm="$tmp/floor-shm.val" "$tmp/results.csv"
   fu=$(cat "$tmp/floor-uds.val" 2>/dev/null || echo 0)
   fs=$(cat "$tmp/floor-shm.val" 2>/dev/null || echo 0)
-  gnuplot -e "thr='$tmp/thr.dat'; lat='$tmp/lat.dat'; out='$CHART_BASE'; floor_uds=$fu; floor_shm=$fs" \
+  "$GNUPLOT" -e "thr='$tmp/thr.dat'; lat='$tmp/lat.dat'; out='$tmp/benchmarks'; floor_uds=$fu; floor_shm=$fs" \
     "$SRCDIR/bench/charts.gp" 2>"$tmp/gnuplot.err" || {
     cat "$tmp/gnuplot.err" >&2
     die "gnuplot failed"
@@ -404,11 +492,24 @@ write_report() {
   [ -f "$OUT_CSV" ] && cp "$OUT_CSV" "$prev"
   meta >"$tmp/meta.txt"
   charts=no
-  [ -f "$CHART_BASE-throughput.png" ] && charts=yes
+  [ -f "$tmp/benchmarks-throughput.png" ] && charts=yes
   awk -f "$SRCDIR/bench/report.awk" -v meta="$tmp/meta.txt" \
     -v notes="$NOTES" -v previous="$prev" -v charts="$charts" \
     -v have_shm="$HAVE_SHM" "$tmp/results.csv" >"$tmp/benchmarks.md" ||
     die "report generation failed"
+}
+
+# Only a complete run replaces the outputs; charts of an older run go.
+install_outputs() {
+  for c in throughput latency; do
+    for f in png svg; do
+      rm -f "$CHART_BASE-$c.$f"
+      [ "$charts" = no ] || cp "$tmp/benchmarks-$c.$f" "$CHART_BASE-$c.$f" ||
+        die "cannot write $CHART_BASE-$c.$f"
+    done
+  done
+  cp "$tmp/results.csv" "$OUT_CSV" && cp "$tmp/benchmarks.md" "$OUT_MD" ||
+    die "cannot write $OUT_CSV or $OUT_MD"
 }
 
 # ---- main -----------------------------------------------------------------
@@ -419,17 +520,20 @@ build_floors
 start_servers
 : >"$tmp/rounds.csv"
 : >"$tmp/points.csv"
-run_floors_and_ping_pong
+: >"$tmp/defs"
+run_goal_points
 run_batch_and_pipeline
-run_snapshots
+run_large_snapshots
 run_lookups
 run_machine
 write_results
 write_charts
 write_report
-cp "$tmp/results.csv" "$OUT_CSV" && cp "$tmp/benchmarks.md" "$OUT_MD" ||
-  die "cannot write $OUT_CSV or $OUT_MD"
+install_outputs
 echo "bench: $npoint points in $(($(date +%s) - started)) s; wrote $OUT_MD and $OUT_CSV"
-[ -f "$CHART_BASE-throughput.png" ] &&
+if [ "$charts" = yes ]; then
   echo "bench: charts $CHART_BASE-throughput.{png,svg}, $CHART_BASE-latency.{png,svg}"
+else
+  echo "bench: $GNUPLOT not found, no charts: install gnuplot (apt-get install gnuplot-nox) and re-run make bench"
+fi
 exit 0
