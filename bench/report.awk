@@ -23,6 +23,7 @@ BEGIN {
   GOAL_SNAP_UDS_FLOOR = 0.9
   IDLE_CPU_MAX = 1.0       # "~0": at most this CPU % on a waiting side
   REGRESS_PCT = 20         # CPU per call growth flagged against the last run
+  REGRESS_MIN_CPU = 5      # ... on a side busy at least this CPU % (ticks)
   SMALL = 16
   LARGE = 5000
   read_meta()
@@ -121,7 +122,7 @@ function header() {
   print "| commit | " M["commit"] " (netipc " M["version"] ") |"
   print "| compiler | " M["compiler"] " |"
   print "| CFLAGS | `" M["cflags"] "` |"
-  print "| floors | `" M["floors"] "` |"
+  print "| floors | " M["floors"] " |"
   print "| plan | " M["plan"] " per point, medians; the run took " M["duration"] " |"
   print ""
 }
@@ -208,17 +209,21 @@ function regression_row(   i, id, g, k, grew, list) {
     id = order[i]
     g = col(id, "group")
     if (g == "floor" || g == "machine") continue
-    if (grown(col(id, "cus"), P[id, "cus"]) || grown(col(id, "sus"), P[id, "sus"])) {
+    if (grown(col(id, "cus"), P[id, "cus"], col(id, "ccpu")) ||
+        grown(col(id, "sus"), P[id, "sus"], col(id, "scpu"))) {
       grew++
       list = list (list == "" ? "" : ", ") id
     }
     k++
   }
-  goal_row("CPU per call does not grow (vs the previous run, " prev_commit ")",
+  goal_row("CPU per call does not grow (vs the previous run, " prev_commit "; sides busy ≥ " REGRESS_MIN_CPU " %)",
            (grew + 0) " of " k " points grew > " REGRESS_PCT " %" (grew ? ": " list : ""),
            "—", "no growth", yesno(grew == 0))
 }
-function grown(new, old) { return new != "" && old != "" && old > 0 && new > old * (1 + REGRESS_PCT / 100) }
+function grown(new, old, busy) {
+  return new != "" && old != "" && old > 0 && busy >= REGRESS_MIN_CPU &&
+         new > old * (1 + REGRESS_PCT / 100)
+}
 
 function chart_section() {
   if (charts == "yes") {

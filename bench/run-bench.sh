@@ -428,7 +428,7 @@ meta() { # the run's description, one "key: value" line each
   echo "version: ${BENCH_VERSION:-unknown}"
   echo "compiler: $($CC --version 2>/dev/null | head -n 1)"
   echo "cflags: ${BENCH_CFLAGS:-} ${BENCH_NETIPC_CFLAGS:-}"
-  echo "floors: $LIMITS_DIR, built with $CC $FLOOR_CFLAGS"
+  echo "floors: floor-uds.c and floor-shm.c of $(cd "$LIMITS_DIR" && pwd -P), built with $CC $FLOOR_CFLAGS"
   echo "plan: $ROUNDS rounds of $DURATION s"
   echo "duration: $(($(date +%s) - started)) s"
 }
