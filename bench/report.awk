@@ -124,6 +124,7 @@ function header() {
   print "| CFLAGS | `" M["cflags"] "` |"
   print "| floors | " M["floors"] " |"
   print "| plan | " M["plan"] " per point, medians; the run took " M["duration"] " |"
+  print "| placement | " M["placement"] " |"
   print ""
 }
 

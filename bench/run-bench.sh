@@ -40,6 +40,15 @@ LOOKUP_SMALL=16               # Level 3 cache items
 LOOKUP_LARGE=100000
 MEMCPY_LARGE=67108864         # 64 MiB: larger than every cache
 FLOOR_CFLAGS=-O2              # as ../shared/limits/README.md builds them
+# Placement: every client (and a floor's parent) on CLIENT_CPU, every
+# server (and a floor's forked peer) on SERVER_CPU. On this VM a cross-core
+# wake-up costs ~20 us more than a same-core one, and unpinned runs land
+# either way by chance, so a ratio to a floor means something only when
+# both sides of it are placed alike. NETIPC_BENCH_PIN=no turns it off.
+CLIENT_CPU=${BENCH_CLIENT_CPU:-0}
+SERVER_CPU=${BENCH_SERVER_CPU:-1}
+PIN=${NETIPC_BENCH_PIN:-yes}
+FORK_WAIT_TICKS=500           # 1 ms ticks to find a floor's forked peer
 READY_TICKS=300               # 0.1 s ticks to wait for a server's READY
 CPU_DECIMALS=1
 POINTS_ESTIMATE=32            # for the duration announced at the start
@@ -74,6 +83,45 @@ npoint=0
 
 # ---- helpers ------------------------------------------------------------
 
+if [ "$PIN" = yes ] && command -v taskset >/dev/null 2>&1 &&
+  [ "$(nproc 2>/dev/null || echo 1)" -ge 2 ]; then
+  on_client() { taskset -c "$CLIENT_CPU" "$@"; }
+  on_server() { taskset -c "$SERVER_CPU" "$@"; }
+  placement="client on CPU $CLIENT_CPU, servers and the floors' forked peers on CPU $SERVER_CPU"
+else
+  PIN=no
+  on_client() { "$@"; }
+  on_server() { "$@"; }
+  placement="not pinned (the scheduler places both sides)"
+fi
+
+# children_of PID: the processes whose parent is PID (from /proc).
+children_of() {
+  # One awk over every stat file: quick, so the peer is moved within ms.
+  awk -v p="$1" '{ sub(/^.*\) /, ""); if ($2 == p) { split(FILENAME, f, "/"); print f[3] } }' \
+    /proc/[0-9]*/stat 2>/dev/null
+}
+
+# run_floor PROGRAM ARGS...: on the client CPU, its forked peer moved to
+# the server CPU as soon as it exists.
+run_floor() {
+  if [ "$PIN" != yes ]; then
+    "$@"
+    return
+  fi
+  on_client "$@" &
+  fp=$!
+  ticks=0
+  child=""
+  while [ -z "$child" ] && [ "$ticks" -lt "$FORK_WAIT_TICKS" ]; do
+    child=$(children_of "$fp")
+    [ -n "$child" ] || sleep 0.001
+    ticks=$((ticks + 1))
+  done
+  for c in $child; do taskset -pc "$SERVER_CPU" "$c" >/dev/null 2>&1 || true; done
+  wait "$fp"
+}
+
 build_floors() {
   for f in floor-uds floor-shm; do
     [ -f "$LIMITS_DIR/$f.c" ] ||
@@ -90,7 +138,7 @@ build_floors() {
 floor_csv() {
   name=$1
   shift
-  "$@" >"$tmp/floor.out" || return 1
+  run_floor "$@" >"$tmp/floor.out" || return 1
   awk -v name="$name" '
     /round trips\/s/ {
       for (i = 1; i <= NF; i++) if ($i == "round") thr = $(i - 1)
@@ -113,7 +161,7 @@ bench_set() {
 start_server() {
   name=$1
   shift
-  "$NETIPC" --run-dir "$run" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+  on_server "$NETIPC" --run-dir "$run" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
   server_pid=$!
   pids="$pids $server_pid"
   ticks=0
@@ -277,7 +325,7 @@ paced() {
 nt() { # PROFILE ARGS...: the CLI against the private run directory
   n_profile=$1
   shift
-  logged "$NETIPC" --run-dir "$run" --profile "$n_profile" --verbose "$@"
+  logged on_client "$NETIPC" --run-dir "$run" --profile "$n_profile" --verbose "$@"
 }
 
 cmd_floor() { # uds|shm
@@ -430,6 +478,7 @@ meta() { # the run's description, one "key: value" line each
   echo "cflags: ${BENCH_CFLAGS:-} ${BENCH_NETIPC_CFLAGS:-}"
   echo "floors: floor-uds.c and floor-shm.c of $(cd "$LIMITS_DIR" && pwd -P), built with $CC $FLOOR_CFLAGS"
   echo "plan: $ROUNDS rounds of $DURATION s"
+  echo "placement: $placement"
   echo "duration: $(($(date +%s) - started)) s"
 }
 
