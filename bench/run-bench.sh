@@ -85,13 +85,15 @@ npoint=0
 
 if [ "$PIN" = yes ] && command -v taskset >/dev/null 2>&1 &&
   [ "$(nproc 2>/dev/null || echo 1)" -ge 2 ]; then
-  on_client() { taskset -c "$CLIENT_CPU" "$@"; }
-  on_server() { taskset -c "$SERVER_CPU" "$@"; }
+  # Prefixes, not functions: `$on_server cmd &` leaves $! the command's
+  # own pid (taskset execs it), which server CPU accounting reads.
+  on_client="taskset -c $CLIENT_CPU"
+  on_server="taskset -c $SERVER_CPU"
   placement="client on CPU $CLIENT_CPU, servers and the floors' forked peers on CPU $SERVER_CPU"
 else
   PIN=no
-  on_client() { "$@"; }
-  on_server() { "$@"; }
+  on_client=""
+  on_server=""
   placement="not pinned (the scheduler places both sides)"
 fi
 
@@ -109,7 +111,7 @@ run_floor() {
     "$@"
     return
   fi
-  on_client "$@" &
+  $on_client "$@" &
   fp=$!
   ticks=0
   child=""
@@ -161,7 +163,7 @@ bench_set() {
 start_server() {
   name=$1
   shift
-  on_server "$NETIPC" --run-dir "$run" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+  $on_server "$NETIPC" --run-dir "$run" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
   server_pid=$!
   pids="$pids $server_pid"
   ticks=0
@@ -325,7 +327,7 @@ paced() {
 nt() { # PROFILE ARGS...: the CLI against the private run directory
   n_profile=$1
   shift
-  logged on_client "$NETIPC" --run-dir "$run" --profile "$n_profile" --verbose "$@"
+  logged $on_client "$NETIPC" --run-dir "$run" --profile "$n_profile" --verbose "$@"
 }
 
 cmd_floor() { # uds|shm

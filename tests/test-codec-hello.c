@@ -15,7 +15,7 @@
 
 #include "tap.h"
 
-#define PLAN 206
+#define PLAN 216
 
 #define TOKEN 0x1122334455667788ull
 #define SESSION 0x0000000100000002ull
@@ -732,6 +732,57 @@ test_profile_select(void)
   is_uint(netipc_profile_select(0, 0xFF, 0xFF), 0, "empty I: 0");
 }
 
+/* ---- netipc extensions (doc/extensions.md) ---------------------------- */
+
+/* The echo: HELLO flags AND what the server implements, on ACCEPT only. */
+static void
+test_negotiate_extension_echo(void)
+{
+  static const struct {
+    uint16_t hello_flags, server_flags, want;
+    const char *what;
+  } cases[] = {
+      {0x0000, NETIPC_HELLO_FLAG_EXTENSIONS, 0x0000, "reference client"},
+      {NETIPC_HELLO_FLAG_EXTENSIONS, NETIPC_HELLO_FLAG_EXTENSIONS,
+       NETIPC_HELLO_FLAG_EXTENSIONS, "netipc client, netipc server"},
+      {NETIPC_HELLO_FLAG_EXTENSIONS, 0x0000, 0x0000, "plain server"},
+      {0xFFFF, NETIPC_HELLO_FLAG_EXTENSIONS, NETIPC_HELLO_FLAG_EXTENSIONS,
+       "unknown client bits are never echoed"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    netipc_server_hello_config cfg = server_cfg();
+    cfg.extension_flags = cases[i].server_flags;
+    netipc_hello h = client_hello();
+    h.flags = cases[i].hello_flags;
+    uint8_t pkt[76];
+    netipc_hello_ack ack;
+    hello_packet(pkt, &h);
+    expect_accept(pkt, 76, &cfg, &ack, cases[i].what);
+    is_uint(ack.flags, cases[i].want, "%s: HELLO_ACK flags 0x%x",
+            cases[i].what, cases[i].want);
+  }
+}
+
+/* The client accepts exactly the bits it offered. */
+static void
+test_ack_process_flags(void)
+{
+  uint8_t pkt[80];
+  netipc_hello_ack a = good_ack(), out;
+  a.flags = NETIPC_HELLO_FLAG_EXTENSIONS;
+  ack_packet(pkt, 0, &a);
+  is_err(netipc_hello_ack_process_flags(pkt, 80, 0x03,
+                                        NETIPC_HELLO_FLAG_EXTENSIONS, &out),
+         NETIPC_OK, "an echo of the offered bit is accepted");
+  is_err(netipc_hello_ack_process(pkt, 80, 0x03, &out), NETIPC_ERR_PROTOCOL,
+         "the same ack without an offer is PROTOCOL (wire.md 9.6)");
+  a.flags = 0x0002;
+  ack_packet(pkt, 0, &a);
+  is_err(netipc_hello_ack_process_flags(pkt, 80, 0x03,
+                                        NETIPC_HELLO_FLAG_EXTENSIONS, &out),
+         NETIPC_ERR_PROTOCOL, "a bit that was not offered is PROTOCOL");
+}
+
 /* ---- client HELLO_ACK processing (wire.md 9.6) ------------------------ */
 
 static netipc_err
@@ -897,6 +948,8 @@ int
 main(void)
 {
   plan(PLAN);
+  test_negotiate_extension_echo();
+  test_ack_process_flags();
   test_hello_payload();
   test_hello_ack_payload();
   test_hello_message_example();

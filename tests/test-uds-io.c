@@ -9,6 +9,8 @@
 #include "config.h"
 #endif
 
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +23,10 @@
 #include "tap.h"
 #include "uds-helpers.h"
 
-#define PLAN 112
+#define PLAN 116
+#define EINTR_TIMEOUT_MS 300u  /* receive timeout under periodic signals */
+#define EINTR_PERIOD_MS 20u    /* a signal this often, well under it */
+#define EINTR_BOUND_MS 3000u   /* a timeout that fired at all is under this */
 
 #define P 128u        /* packet size of the chunking tests */
 #define B (P - 32u)   /* payload bytes per packet */
@@ -765,6 +770,75 @@ test_concurrent_clients(void)
   uds_server_stop(&srv);
 }
 
+/* ---------------------------------------------------------------- */
+/* Timeouts survive signals (EINTR takes the remaining time)         */
+/* ---------------------------------------------------------------- */
+
+static void
+on_usr1(int sig)
+{
+  (void)sig;
+}
+
+typedef struct ticker {
+  pthread_t target;
+  atomic_int stop;
+  unsigned sent;
+} ticker;
+
+static void *
+ticker_main(void *arg)
+{
+  ticker *t = arg;
+  while (!atomic_load(&t->stop)) {
+    uds_sleep_ms(EINTR_PERIOD_MS);
+    if (!atomic_load(&t->stop) && pthread_kill(t->target, SIGUSR1) == 0)
+      t->sent++;
+  }
+  return NULL;
+}
+
+static void
+receive_under_signals(int restart)
+{
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_usr1;
+  sa.sa_flags = restart ? SA_RESTART : 0;
+  sigaction(SIGUSR1, &sa, NULL);
+  uds_pair p;
+  open_pair(&p, io_listener, "io", 1024, 1, P);
+  ticker t = {.target = pthread_self(), .sent = 0};
+  atomic_init(&t.stop, 0);
+  pthread_t th;
+  uds_thread_start(&th, ticker_main, &t);
+  netipc_header h;
+  const void *payload;
+  size_t len;
+  uint64_t start = uds_now_ms();
+  /* The server never answers: only the timeout can end this. */
+  netipc_err err = netipc_session_receive(p.client, EINTR_TIMEOUT_MS, NULL,
+                                          &h, &payload, &len);
+  uint64_t took = uds_now_ms() - start;
+  atomic_store(&t.stop, 1);
+  uds_thread_join(th);
+  const char *mode = restart ? "SA_RESTART" : "no SA_RESTART";
+  is_err(err, NETIPC_ERR_TIMEOUT, "receive under signals every %u ms (%s) "
+         "times out", EINTR_PERIOD_MS, mode);
+  ok(took >= EINTR_TIMEOUT_MS - 1 && took < EINTR_BOUND_MS && t.sent > 2,
+     "after %llu ms for a %u ms timeout, %u signals (%s)",
+     (unsigned long long)took, EINTR_TIMEOUT_MS, t.sent, mode);
+  uds_pair_close(&p);
+  signal(SIGUSR1, SIG_DFL);
+}
+
+static void
+test_timeout_under_signals(void)
+{
+  receive_under_signals(0);
+  receive_under_signals(1);
+}
+
 int
 main(void)
 {
@@ -797,6 +871,7 @@ main(void)
   test_duplicate_id();
   test_unknown_id();
   test_concurrent_clients();
+  test_timeout_under_signals();
 
   netipc_listener_destroy(io_listener);
   netipc_listener_destroy(small_listener);

@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -114,6 +115,8 @@ netipc__abort_enter(const netipc_abort *ca, int fd)
 {
   /* The slots are the handle's own mutable state, shared by receivers. */
   netipc_abort *a = (netipc_abort *)ca;
+  if (fd < 0 || (uint32_t)fd + 1 >= ABORT_SLOT_BUSY)
+    return -1; /* not representable in a slot: poll() instead */
   for (int i = 0; i < NETIPC__ABORT_SLOTS; i++) {
     uint32_t expected = 0;
     if (atomic_compare_exchange_strong(&a->slots[i], &expected,
@@ -133,6 +136,7 @@ netipc__abort_leave(const netipc_abort *ca, int slot)
     if ((v & ABORT_SLOT_BUSY) == 0 &&
         atomic_compare_exchange_strong(&a->slots[slot], &v, 0))
       return;
+    sched_yield(); /* one shutdown() call; let its thread finish it */
   }
 }
 

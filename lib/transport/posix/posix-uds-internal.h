@@ -66,12 +66,13 @@ netipc_err netipc__uds_recv_record(int fd, uint64_t deadline,
 /*
  * The session hot path: read one record with one blocking recvmsg() and
  * nothing else. wait_ms (0: forever) goes into SO_RCVTIMEO, set only when
- * it differs from *rcvtimeo_ms; an abort shuts fd down to end the wait
- * (posix-abort.c). With every abort slot taken it falls back to
- * netipc__uds_recv_record. Same results and errors as that function.
+ * it differs from *rcvtimeo_ms; deadline (0: none) is where wait_ms ends,
+ * used only after a signal interrupts the wait. An abort shuts fd down to
+ * end the wait (posix-abort.c). With every abort slot taken it falls back
+ * to netipc__uds_recv_record. Same results and errors as that function.
  */
 netipc_err netipc__uds_recv_blocking(int fd, uint32_t *rcvtimeo_ms,
-                                     uint32_t wait_ms,
+                                     uint32_t wait_ms, uint64_t deadline,
                                      const netipc_abort *abort, void *buf,
                                      size_t cap, size_t *len, bool *truncated);
 

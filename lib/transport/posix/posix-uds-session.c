@@ -218,9 +218,9 @@ session_reassemble(netipc_session *s, const netipc_header *h, size_t first,
     uint32_t wait_ms;
     err = session_wait_left(deadline, &wait_ms);
     if (err == NETIPC_OK)
-      err = netipc__uds_recv_blocking(s->fd, &s->rcvtimeo_ms, wait_ms, abort,
-                                      s->packet, s->packet_cap, &len,
-                                      &truncated);
+      err = netipc__uds_recv_blocking(s->fd, &s->rcvtimeo_ms, wait_ms,
+                                      deadline, abort, s->packet,
+                                      s->packet_cap, &len, &truncated);
     if (err != NETIPC_OK)
       return err;
     netipc_chunk_header c;
@@ -274,9 +274,9 @@ session_receive_message(netipc_session *s, uint32_t timeout_ms,
                               s->packet_cap, &len);
   } else {
     deadline = netipc__deadline(timeout_ms);
-    err = netipc__uds_recv_blocking(s->fd, &s->rcvtimeo_ms, timeout_ms, abort,
-                                    s->packet, s->packet_cap, &len,
-                                    &truncated);
+    err = netipc__uds_recv_blocking(s->fd, &s->rcvtimeo_ms, timeout_ms,
+                                    deadline, abort, s->packet,
+                                    s->packet_cap, &len, &truncated);
   }
   if (err == NETIPC_OK)
     err = session_check_first(s, len, truncated, h);

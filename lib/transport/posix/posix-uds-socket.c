@@ -78,9 +78,10 @@ netipc__uds_send_record(int fd, const struct iovec *iov, int iovcnt)
   return (size_t)n == want ? NETIPC_OK : NETIPC_ERR_SYSTEM;
 }
 
-/* One recvmsg of a record (blocking unless the caller waited for it). */
+/* One recvmsg of a record (blocking unless the caller waited for it);
+ * with retry_eintr false an EINTR comes back to the caller. */
 static ssize_t
-uds_recvmsg(int fd, void *buf, size_t cap, bool *truncated)
+uds_recvmsg(int fd, void *buf, size_t cap, bool *truncated, bool retry_eintr)
 {
   struct iovec iov = {.iov_base = buf, .iov_len = cap};
   struct msghdr msg;
@@ -90,7 +91,7 @@ uds_recvmsg(int fd, void *buf, size_t cap, bool *truncated)
   ssize_t n;
   do
     n = recvmsg(fd, &msg, 0);
-  while (n < 0 && errno == EINTR);
+  while (n < 0 && errno == EINTR && retry_eintr);
   *truncated = n > 0 && (msg.msg_flags & MSG_TRUNC) != 0;
   return n;
 }
@@ -113,7 +114,7 @@ netipc__uds_recv_record(int fd, uint64_t deadline, const netipc_abort *abort,
   netipc_err err = netipc__wait_readable(fd, deadline, abort);
   if (err != NETIPC_OK)
     return err;
-  return uds_recv_result(uds_recvmsg(fd, buf, cap, truncated), len);
+  return uds_recv_result(uds_recvmsg(fd, buf, cap, truncated, true), len);
 }
 
 /* Put wait_ms into SO_RCVTIMEO unless it is there already. */
@@ -130,21 +131,49 @@ uds_set_rcvtimeo(int fd, uint32_t *current, uint32_t wait_ms)
   return NETIPC_OK;
 }
 
+/*
+ * Block in recvmsg until a record, the timeout or the abort. A signal
+ * (EINTR) costs one clock read: the wait goes on with what is left of
+ * the deadline, so periodic signals cannot postpone the timeout.
+ */
+static ssize_t
+uds_recv_wait(int fd, uint32_t *rcvtimeo_ms, uint32_t wait_ms,
+              uint64_t deadline, const netipc_abort *abort, void *buf,
+              size_t cap, bool *truncated, netipc_err *err)
+{
+  for (;;) {
+    if (netipc_abort_is_signalled(abort)) {
+      *err = NETIPC_ERR_ABORTED;
+      return -1;
+    }
+    if ((*err = uds_set_rcvtimeo(fd, rcvtimeo_ms, wait_ms)) != NETIPC_OK)
+      return -1;
+    ssize_t n = uds_recvmsg(fd, buf, cap, truncated, false);
+    if (n >= 0 || errno != EINTR)
+      return n;
+    if (deadline != 0) {
+      uint64_t now = netipc__now_ms();
+      if (now >= deadline) {
+        *err = NETIPC_ERR_TIMEOUT;
+        return -1;
+      }
+      wait_ms = (uint32_t)(deadline - now);
+    }
+  }
+}
+
 netipc_err
 netipc__uds_recv_blocking(int fd, uint32_t *rcvtimeo_ms, uint32_t wait_ms,
-                          const netipc_abort *abort, void *buf, size_t cap,
-                          size_t *len, bool *truncated)
+                          uint64_t deadline, const netipc_abort *abort,
+                          void *buf, size_t cap, size_t *len, bool *truncated)
 {
   int slot = abort != NULL ? netipc__abort_enter(abort, fd) : -1;
   if (abort != NULL && slot < 0) /* every slot taken: poll() instead */
-    return netipc__uds_recv_record(fd, netipc__deadline(wait_ms), abort, buf,
-                                   cap, len, truncated);
+    return netipc__uds_recv_record(fd, deadline, abort, buf, cap, len,
+                                   truncated);
   netipc_err err = NETIPC_OK;
-  ssize_t n = -1;
-  if (netipc_abort_is_signalled(abort))
-    err = NETIPC_ERR_ABORTED;
-  else if ((err = uds_set_rcvtimeo(fd, rcvtimeo_ms, wait_ms)) == NETIPC_OK)
-    n = uds_recvmsg(fd, buf, cap, truncated);
+  ssize_t n = uds_recv_wait(fd, rcvtimeo_ms, wait_ms, deadline, abort, buf,
+                            cap, truncated, &err);
   if (slot >= 0)
     netipc__abort_leave(abort, slot);
   if (err != NETIPC_OK)
