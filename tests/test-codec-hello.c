@@ -15,7 +15,7 @@
 
 #include "tap.h"
 
-#define PLAN 216
+#define PLAN 217
 
 #define TOKEN 0x1122334455667788ull
 #define SESSION 0x0000000100000002ull
