@@ -144,8 +144,10 @@ test_plain_region(void)
 /* Negotiation between netipc and plain peers                         */
 /* ---------------------------------------------------------------- */
 
-static void
-negotiate(bool server_plain, bool client_plain, uint16_t want, const char *what)
+/* A listener and one SHM session on it, each side plain or not. */
+static netipc_listener *
+ext_pair_open(uds_pair *p, bool server_plain, bool client_plain,
+              const char *what)
 {
   netipc_transport_config sc, cc;
   shm_config(&sc, run_dir, SVC, SHM_PROFILES_BOTH, SHM_PREFERRED, RQ, RS);
@@ -155,10 +157,17 @@ negotiate(bool server_plain, bool client_plain, uint16_t want, const char *what)
   netipc_listener *l = NULL;
   if (netipc_listener_create(&sc, &l) != NETIPC_OK)
     bail_out("listener %s", SVC);
+  uds_pair_open(p, l, &cc, 1);
+  if (p->err != NETIPC_OK)
+    bail_out("%s: %s", what, netipc_err_name(p->err));
+  return l;
+}
+
+static void
+negotiate(bool server_plain, bool client_plain, uint16_t want, const char *what)
+{
   uds_pair p;
-  uds_pair_open(&p, l, &cc, 1);
-  if (p.err != NETIPC_OK)
-    bail_out("%s: %s", what, netipc_err_name(p.err));
+  netipc_listener *l = ext_pair_open(&p, server_plain, client_plain, what);
   const netipc_session_info *ci = netipc_session_get_info(p.client);
   const netipc_session_info *si = netipc_session_get_info(p.server);
   ok(ci->extension_flags == want && si->extension_flags == want,
@@ -233,16 +242,8 @@ test_hammer(bool plain)
   /* One spin round: nearly every wait goes to sleep, where races live. */
   netipc__shm_spin_policy(1, 0, 0);
   netipc__shm_wait_slice(HAMMER_SLICE_MS);
-  netipc_transport_config sc;
-  shm_config(&sc, run_dir, SVC, SHM_PROFILES_BOTH, SHM_PREFERRED, RQ, RS);
-  sc.plain_protocol = plain;
-  netipc_listener *l = NULL;
-  if (netipc_listener_create(&sc, &l) != NETIPC_OK)
-    bail_out("listener %s", SVC);
   uds_pair p;
-  uds_pair_open(&p, l, &sc, 1);
-  if (p.err != NETIPC_OK)
-    bail_out("hammer %s: %s", what, netipc_err_name(p.err));
+  netipc_listener *l = ext_pair_open(&p, plain, plain, what);
   hammer_server h = {p.server, rounds, 0};
   pthread_t t;
   uds_thread_start(&t, hammer_serve, &h);

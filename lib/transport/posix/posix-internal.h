@@ -45,6 +45,12 @@ uint64_t netipc__now_ms(void);
 uint64_t netipc__deadline(uint32_t timeout_ms);
 
 /*
+ * Milliseconds left until deadline into *ms (0 and no clock read when
+ * deadline is 0: none). Errors: TIMEOUT when it has passed.
+ */
+netipc_err netipc__deadline_left(uint64_t deadline, uint32_t *ms);
+
+/*
  * Wait until fd is readable (or hung up), the deadline (0 = none) passes,
  * or abort (may be NULL) fires; abort wins when both are ready
  * (posix-uds.md 11). EINTR retries with the remaining time.

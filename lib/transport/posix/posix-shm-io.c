@@ -243,14 +243,11 @@ shm_sleep(const shm_dir *d, _Atomic uint32_t *waiter, uint64_t expected,
       shm_announce(waiter, 1);
       published = atomic_load_explicit(d->signal, memory_order_seq_cst) != v;
     }
-    uint32_t slice = wait_slice_ms;
-    if (deadline != 0) {
-      uint64_t now = netipc__now_ms();
-      if (now >= deadline)
-        return NETIPC_ERR_TIMEOUT;
-      if (deadline - now < slice)
-        slice = (uint32_t)(deadline - now);
-    }
+    uint32_t slice = wait_slice_ms, left;
+    if (netipc__deadline_left(deadline, &left) != NETIPC_OK)
+      return NETIPC_ERR_TIMEOUT;
+    if (deadline != 0 && left < slice)
+      slice = left;
     if (netipc_abort_is_signalled(abort))
       return NETIPC_ERR_ABORTED;
     if (published)

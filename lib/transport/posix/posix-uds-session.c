@@ -183,24 +183,6 @@ netipc_session_send(netipc_session *s, const netipc_header *hdr,
   return err == NETIPC_OK ? NETIPC_OK : session_break(s, err);
 }
 
-/*
- * Milliseconds left of the message's deadline for the next record; 0 with
- * no deadline. TIMEOUT when it has passed.
- */
-static netipc_err
-session_wait_left(uint64_t deadline, uint32_t *wait_ms)
-{
-  *wait_ms = 0;
-  if (deadline == 0)
-    return NETIPC_OK;
-  uint64_t now = netipc__now_ms();
-  if (now >= deadline)
-    return NETIPC_ERR_TIMEOUT;
-  uint64_t left = deadline - now;
-  *wait_ms = left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
-  return NETIPC_OK;
-}
-
 /* Read continuations 1..n of a chunked message into s->message. */
 static netipc_err
 session_reassemble(netipc_session *s, const netipc_header *h, size_t first,
@@ -216,7 +198,7 @@ session_reassemble(netipc_session *s, const netipc_header *h, size_t first,
     size_t len;
     bool truncated;
     uint32_t wait_ms;
-    err = session_wait_left(deadline, &wait_ms);
+    err = netipc__deadline_left(deadline, &wait_ms);
     if (err == NETIPC_OK)
       err = netipc__uds_recv_blocking(s->fd, &s->rcvtimeo_ms, wait_ms,
                                       deadline, abort, s->packet,

@@ -151,14 +151,9 @@ uds_recv_wait(int fd, uint32_t *rcvtimeo_ms, uint32_t wait_ms,
     ssize_t n = uds_recvmsg(fd, buf, cap, truncated, false);
     if (n >= 0 || errno != EINTR)
       return n;
-    if (deadline != 0) {
-      uint64_t now = netipc__now_ms();
-      if (now >= deadline) {
-        *err = NETIPC_ERR_TIMEOUT;
-        return -1;
-      }
-      wait_ms = (uint32_t)(deadline - now);
-    }
+    if (deadline != 0 &&
+        (*err = netipc__deadline_left(deadline, &wait_ms)) != NETIPC_OK)
+      return -1;
   }
 }
 
