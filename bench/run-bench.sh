@@ -372,26 +372,26 @@ transports() { # the transports this build has
 
 # The goals compare UDS ping-pong and snapshot refresh with the UDS floor,
 # SHM ping-pong with the spin floor: their rounds interleave.
+# goal_points uds|shm FLOOR_LABEL: a transport's floor, ping-pong and
+# small snapshot, interleaved, then their paced runs.
+goal_points() {
+  t=$1
+  T=$(echo "$t" | tr '[:lower:]' '[:upper:]')
+  define "floor-$t" "$2" floor "$t" 0 1 "round trips/s" - \
+    "floor-$t" "cmd_floor $t"
+  define "pp-$t" "$T ping-pong" ping-pong "$t" 0 1 "calls/s" "$inc" \
+    "ping-pong-$t" "cmd_pp $t"
+  define "snap$SNAP_SMALL-$t" "$T snapshot refresh ($SNAP_SMALL items)" \
+    snapshot "$t" 0 1 "snapshots/s" "$snap_small" \
+    "snapshot-$t-${SNAP_SMALL}items" "cmd_snap $t $SNAP_SMALL"
+  measure "floor-$t" "pp-$t" "snap$SNAP_SMALL-$t"
+  paced "pp-$t" "snap$SNAP_SMALL-$t"
+}
+
 run_goal_points() {
-  define floor-uds "UDS SEQPACKET floor" floor uds 0 1 "round trips/s" - \
-    floor-uds "cmd_floor uds"
-  define pp-uds "UDS ping-pong" ping-pong uds 0 1 "calls/s" "$inc" \
-    ping-pong-uds "cmd_pp uds"
-  define "snap$SNAP_SMALL-uds" "UDS snapshot refresh ($SNAP_SMALL items)" \
-    snapshot uds 0 1 "snapshots/s" "$snap_small" \
-    "snapshot-uds-${SNAP_SMALL}items" "cmd_snap uds $SNAP_SMALL"
-  measure floor-uds pp-uds "snap$SNAP_SMALL-uds"
-  paced pp-uds "snap$SNAP_SMALL-uds"
+  goal_points uds "UDS SEQPACKET floor"
   [ "$HAVE_SHM" = yes ] || return 0
-  define floor-shm "SHM pure-spin floor" floor shm 0 1 "round trips/s" - \
-    floor-shm "cmd_floor shm"
-  define pp-shm "SHM ping-pong" ping-pong shm 0 1 "calls/s" "$inc" \
-    ping-pong-shm "cmd_pp shm"
-  define "snap$SNAP_SMALL-shm" "SHM snapshot refresh ($SNAP_SMALL items)" \
-    snapshot shm 0 1 "snapshots/s" "$snap_small" \
-    "snapshot-shm-${SNAP_SMALL}items" "cmd_snap shm $SNAP_SMALL"
-  measure floor-shm pp-shm "snap$SNAP_SMALL-shm"
-  paced pp-shm "snap$SNAP_SMALL-shm"
+  goal_points shm "SHM pure-spin floor"
   define idle-shm "SHM ping-pong idle" idle shm "$IDLE_RATE" 1 "calls/s" \
     "$inc" ping-pong-shm "cmd_pp shm"
   measure idle-shm
