@@ -20,6 +20,9 @@
 
 #include "bench-common.h"
 
+#define PROGRAM "bench-cache-lookup"
+#define USAGE "usage: bench-cache-lookup ITEMS hit|miss SECONDS"
+
 #define BENCH_NAME_MAX 64
 #define BENCH_HASH_BASE 1000u
 #define LOOKUP_BLOCK 1024u
@@ -46,8 +49,7 @@ typedef struct keys {
 static void
 die(const char *what)
 {
-  fprintf(stderr, "bench-cache-lookup: %s\n", what);
-  exit(1);
+  bench_die(PROGRAM, what);
 }
 
 static int
@@ -195,11 +197,7 @@ cache_fill(const char *dir, uint32_t n)
 static uint32_t
 arg_u32(const char *s, uint32_t min, uint32_t max)
 {
-  char *end = NULL;
-  unsigned long v = strtoul(s, &end, 10);
-  if (end == s || *end != '\0' || v < min || v > max)
-    die("usage: bench-cache-lookup ITEMS hit|miss SECONDS");
-  return (uint32_t)v;
+  return bench_arg_u32(s, min, max, PROGRAM, USAGE);
 }
 
 int
@@ -207,7 +205,7 @@ main(int argc, char **argv)
 {
   if (argc != 4 || (strcmp(argv[2], "hit") != 0 &&
                     strcmp(argv[2], "miss") != 0))
-    die("usage: bench-cache-lookup ITEMS hit|miss SECONDS");
+    die(USAGE);
   uint32_t n = arg_u32(argv[1], 1, ITEMS_MAX);
   int miss = strcmp(argv[2], "miss") == 0;
   uint32_t seconds = arg_u32(argv[3], 1, SECONDS_MAX);

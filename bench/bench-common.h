@@ -16,6 +16,26 @@
 
 #define BENCH_REPEATS 5
 
+/* Print "PROGRAM: what" and exit 1. */
+static inline void
+bench_die(const char *program, const char *what)
+{
+  fprintf(stderr, "%s: %s\n", program, what);
+  exit(1);
+}
+
+/* A decimal argument in [min, max], or bench_die with the usage line. */
+static inline uint32_t
+bench_arg_u32(const char *s, uint32_t min, uint32_t max, const char *program,
+              const char *usage)
+{
+  char *end = NULL;
+  unsigned long v = strtoul(s, &end, 10);
+  if (end == s || *end != '\0' || v < min || v > max)
+    bench_die(program, usage);
+  return (uint32_t)v;
+}
+
 static inline double
 bench_now(void)
 {

@@ -20,6 +20,9 @@
 
 #include "bench-common.h"
 
+#define PROGRAM "bench-machine"
+#define USAGE "usage: bench-machine memcpy BYTES SECONDS | pacer RATE SECONDS"
+
 #define BYTES_MAX (1u << 30)
 #define RATE_MAX 10000000u
 #define SECONDS_MAX 3600u
@@ -37,8 +40,7 @@
 static void
 die(const char *what)
 {
-  fprintf(stderr, "bench-machine: %s\n", what);
-  exit(1);
+  bench_die(PROGRAM, what);
 }
 
 static void
@@ -121,24 +123,20 @@ bench_pacer(uint32_t rate, uint32_t seconds)
 static uint32_t
 arg_u32(const char *s, uint32_t min, uint32_t max)
 {
-  char *end = NULL;
-  unsigned long v = strtoul(s, &end, 10);
-  if (end == s || *end != '\0' || v < min || v > max)
-    die("usage: bench-machine memcpy BYTES SECONDS | pacer RATE SECONDS");
-  return (uint32_t)v;
+  return bench_arg_u32(s, min, max, PROGRAM, USAGE);
 }
 
 int
 main(int argc, char **argv)
 {
   if (argc != 4)
-    die("usage: bench-machine memcpy BYTES SECONDS | pacer RATE SECONDS");
+    die(USAGE);
   uint32_t seconds = arg_u32(argv[3], 1, SECONDS_MAX);
   if (strcmp(argv[1], "memcpy") == 0)
     bench_memcpy(arg_u32(argv[2], 1, BYTES_MAX), seconds);
   else if (strcmp(argv[1], "pacer") == 0)
     bench_pacer(arg_u32(argv[2], 1, RATE_MAX), seconds);
   else
-    die("usage: bench-machine memcpy BYTES SECONDS | pacer RATE SECONDS");
+    die(USAGE);
   return 0;
 }
