@@ -40,8 +40,8 @@ extern "C" {
 #define NETIPC_METHOD_INCREMENT 1u
 #define NETIPC_METHOD_CGROUPS_SNAPSHOT 2u
 #define NETIPC_METHOD_STRING_REVERSE 3u
-#define NETIPC_METHOD_CGROUPS_LOOKUP 4u /* reserved: later phase */
-#define NETIPC_METHOD_APPS_LOOKUP 5u    /* reserved: later phase */
+#define NETIPC_METHOD_CGROUPS_LOOKUP 4u /* netipc/lookup.h */
+#define NETIPC_METHOD_APPS_LOOKUP 5u    /* netipc/lookup.h */
 
 /* transport_status values (wire.md section 5). */
 #define NETIPC_STATUS_OK 0u

@@ -7,6 +7,7 @@
 
 #include <netipc/common.h>
 #include <netipc/codec.h>
+#include <netipc/lookup.h>
 #include <netipc/transport.h>
 #include <netipc/service.h>
 #include <netipc/cache.h>
