@@ -13,6 +13,7 @@
 
 #include <netipc/common.h>
 #include <netipc/codec.h>
+#include <netipc/lookup.h>
 #include <netipc/transport.h>
 
 #ifdef __cplusplus
@@ -26,6 +27,15 @@ extern "C" {
 #define NETIPC_SERVER_REQUEST_DEFAULT 1024u
 #define NETIPC_SERVER_RESPONSE_DEFAULT 65536u
 #define NETIPC_SERVER_WORKERS_DEFAULT 16u
+
+/* Ceilings of one logical lookup call (lookups.md 7). */
+#define NETIPC_LOOKUP_MAX_ITEMS_DEFAULT 65536u
+#define NETIPC_LOOKUP_MAX_SUBCALLS_DEFAULT 4096u
+#define NETIPC_LOOKUP_MAX_RESPONSE_DEFAULT 67108864u /* 64 MiB */
+
+/* Default service names of the lookup providers (lookups.md 1). */
+#define NETIPC_CGROUPS_LOOKUP_SERVICE "cgroups-lookup"
+#define NETIPC_APPS_LOOKUP_SERVICE "apps-lookup"
 
 /* ------------------------------------------------------------------ */
 /* Client context                                                      */
@@ -55,6 +65,10 @@ typedef struct netipc_client_config {
   uint32_t max_request_batch_items;    /* 0: 1 */
   uint64_t auth_token;
   uint32_t timeout_ms; /* per-call default; 0: 30000 */
+  /* Logical lookup ceilings; 0 takes NETIPC_LOOKUP_MAX_*_DEFAULT. */
+  uint32_t max_lookup_items;
+  uint32_t max_lookup_subcalls;
+  uint32_t max_lookup_response_bytes;
 } netipc_client_config;
 
 /* Diagnostics of a client context (level2.md 3.3). */
@@ -156,6 +170,29 @@ NETIPC_API netipc_err netipc_client_cgroups_snapshot(netipc_client *c,
                                                      uint32_t timeout_ms,
                                                      netipc_cgroups_view *view);
 
+/*
+ * One logical lookup of n keys (lookups.md 8): the call is split into as
+ * many exchanges as the agreed limits need and stitched back under one
+ * generation, so *view holds exactly n items in key order and never a
+ * PAYLOAD_EXCEEDED one. A path too long for any request becomes an
+ * OVERSIZED_ITEM made here. One deadline (timeout_ms, 0: the context
+ * default) covers every exchange. *view borrows the context's buffer and
+ * is valid until the next call or close; on failure nothing is returned.
+ * Every path is checked before any I/O (BAD_LAYOUT: empty or with a NUL).
+ * Errors: those of the typed calls, plus OVERFLOW (a ceiling of
+ * lookups.md 7, no progress possible), BAD_LAYOUT and BAD_ITEM_COUNT (the
+ * server's answers broke lookups.md 8.3; that session is closed), and the
+ * codec errors of a malformed answer.
+ */
+NETIPC_API netipc_err netipc_client_cgroups_lookup(
+    netipc_client *c, const netipc_string_view *paths, size_t n,
+    uint32_t timeout_ms, netipc_lookup_view *view);
+
+NETIPC_API netipc_err netipc_client_apps_lookup(netipc_client *c,
+                                                const uint32_t *pids,
+                                                size_t n, uint32_t timeout_ms,
+                                                netipc_lookup_view *view);
+
 /* ------------------------------------------------------------------ */
 /* Managed server                                                      */
 /* ------------------------------------------------------------------ */
@@ -183,6 +220,18 @@ typedef int (*netipc_string_reverse_handler)(void *user,
  */
 typedef int (*netipc_cgroups_handler)(void *user, netipc_cgroups_builder *b);
 
+/*
+ * Lookup handler (lookups.md 6): set the generation and add exactly one
+ * item per key of *req, in key order (for CGROUPS_LOOKUP preferably with
+ * netipc_cgroups_lookup_builder_add_key). "Not found" is an item status,
+ * not a failure; return non-zero after an add failed. The builder may
+ * replace items by placeholders on its own. Both are valid only during
+ * the call.
+ */
+typedef int (*netipc_lookup_handler)(void *user,
+                                     const netipc_lookup_req_view *req,
+                                     netipc_lookup_builder *b);
+
 typedef struct netipc_server_config {
   const char *run_dir;
   const char *service_name;
@@ -190,6 +239,8 @@ typedef struct netipc_server_config {
   netipc_increment_handler increment;
   netipc_string_reverse_handler string_reverse;
   netipc_cgroups_handler cgroups_snapshot;
+  netipc_lookup_handler cgroups_lookup;
+  netipc_lookup_handler apps_lookup;
   void *user;
   uint32_t supported_profiles; /* 0: baseline only */
   uint32_t preferred_profiles;

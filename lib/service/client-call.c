@@ -121,9 +121,8 @@ call_attempt(netipc_client *c, const netipc__call *call, uint32_t timeout_ms)
   return err;
 }
 
-/* Up to 20 connect attempts, 5 ms apart; stops on a sticky state. */
-static bool
-call_reconnect(netipc_client *c)
+bool
+netipc__client_reconnect(netipc_client *c)
 {
   for (uint32_t i = 0; i < CLIENT_RECONNECT_ATTEMPTS; i++) {
     if (i != 0)
@@ -140,8 +139,8 @@ call_reconnect(netipc_client *c)
   return false;
 }
 
-static netipc_err
-call_fail(netipc_client *c, netipc_err err, bool teardown)
+netipc_err
+netipc__client_fail(netipc_client *c, netipc_err err, bool teardown)
 {
   if (teardown)
     netipc__client_teardown(c, NETIPC_CLIENT_BROKEN);
@@ -165,12 +164,12 @@ call_with_retry(netipc_client *c, const netipc__call *call,
   *final = true;
   netipc__client_teardown(c, NETIPC_CLIENT_BROKEN);
   netipc__sleep_ms(CLIENT_FAILURE_PAUSE_MS); /* let the server notice */
-  if (!call_reconnect(c))
-    return call_fail(c, err, false);
+  if (!netipc__client_reconnect(c))
+    return netipc__client_fail(c, err, false);
   netipc__sleep_ms(CLIENT_AFTER_RECONNECT_MS);
   err = call_attempt(c, call, timeout_ms);
   /* Anything from the second attempt is final, overflow included. */
-  return err == NETIPC_OK ? err : call_fail(c, err, true);
+  return err == NETIPC_OK ? err : netipc__client_fail(c, err, true);
 }
 
 netipc_err
@@ -178,7 +177,7 @@ netipc__client_call(netipc_client *c, const netipc__call *call,
                     uint32_t timeout_ms)
 {
   if (c->state != NETIPC_CLIENT_READY)
-    return call_fail(c, NETIPC_ERR_NOT_READY, false);
+    return netipc__client_fail(c, NETIPC_ERR_NOT_READY, false);
   uint32_t effective = timeout_ms != 0 ? timeout_ms : c->timeout_ms;
   for (uint32_t round = 1;; round++) {
     call_limits before, after;
@@ -192,13 +191,13 @@ netipc__client_call(netipc_client *c, const netipc__call *call,
     if (final)
       return err;
     if (err != NETIPC_ERR_OVERFLOW) /* TIMEOUT or ABORTED: never retried */
-      return call_fail(c, err, true);
+      return netipc__client_fail(c, err, true);
     netipc__client_teardown(c, NETIPC_CLIENT_BROKEN);
-    if (!call_reconnect(c))
-      return call_fail(c, err, false);
+    if (!netipc__client_reconnect(c))
+      return netipc__client_fail(c, err, false);
     call_note(c, &after);
     if (!call_grew(&before, &after) || round == CLIENT_OVERFLOW_ROUNDS)
-      return call_fail(c, err, true);
+      return netipc__client_fail(c, err, true);
     netipc__sleep_ms(CLIENT_AFTER_RECONNECT_MS);
   }
 }

@@ -31,6 +31,11 @@ struct netipc_client {
   uint64_t next_id;
   uint8_t *request; /* encoding buffer; grows */
   size_t request_cap;
+  uint32_t lookup_max_items; /* logical lookup ceilings (lookups.md 7) */
+  uint32_t lookup_max_subcalls;
+  uint32_t lookup_max_bytes;
+  uint8_t *lookup; /* the stitched lookup response; grows */
+  size_t lookup_cap;
 };
 
 /*
@@ -53,6 +58,16 @@ typedef struct netipc__call {
 /* Run a call with the retry and overflow rules of level2.md 4-6. */
 netipc_err netipc__client_call(netipc_client *c, const netipc__call *call,
                                uint32_t timeout_ms);
+
+/*
+ * The in-call reconnect loop (level2.md 5): up to 20 attempts, 5 ms apart,
+ * stopping on a sticky state. True when READY.
+ */
+bool netipc__client_reconnect(netipc_client *c);
+
+/* Count a failed call, tearing the session down (BROKEN) if asked. */
+netipc_err netipc__client_fail(netipc_client *c, netipc_err err,
+                               bool teardown);
 
 /* A connect attempt from the current proposals (level2.md 3.2). */
 void netipc__client_connect(netipc_client *c);

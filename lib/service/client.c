@@ -64,6 +64,12 @@ client_configure(netipc_client *c, const netipc_client_config *cfg)
           ? t->max_response_payload_bytes
           : NETIPC_MAX_PAYLOAD_CAP;
   c->timeout_ms = client_or(cfg->timeout_ms, NETIPC_CALL_TIMEOUT_MS_DEFAULT);
+  c->lookup_max_items =
+      client_or(cfg->max_lookup_items, NETIPC_LOOKUP_MAX_ITEMS_DEFAULT);
+  c->lookup_max_subcalls =
+      client_or(cfg->max_lookup_subcalls, NETIPC_LOOKUP_MAX_SUBCALLS_DEFAULT);
+  c->lookup_max_bytes = client_or(cfg->max_lookup_response_bytes,
+                                  NETIPC_LOOKUP_MAX_RESPONSE_DEFAULT);
 }
 
 netipc_err
@@ -219,6 +225,9 @@ netipc_client_close(netipc_client *c)
   netipc__free(c->request);
   c->request = NULL;
   c->request_cap = 0;
+  netipc__free(c->lookup); /* views of the last lookup end here */
+  c->lookup = NULL;
+  c->lookup_cap = 0;
 }
 
 void

@@ -14,8 +14,8 @@ typedef netipc_err (*item_fn)(const netipc_server_config *cfg,
                               const void *in, uint32_t in_len, uint8_t *out,
                               size_t cap, size_t *out_len);
 
-static void
-reply_status(netipc__reply *r, uint16_t status)
+void
+netipc__reply_status(netipc__reply *r, uint16_t status)
 {
   r->status = status;
   r->flags = 0;
@@ -87,7 +87,7 @@ dispatch_single(const netipc_server_config *cfg, item_fn fn,
   netipc_err err = len > UINT32_MAX ? NETIPC_ERR_TOO_LARGE
                                     : fn(cfg, payload, (uint32_t)len, out, cap,
                                          &out_len);
-  reply_status(r, err == NETIPC_OK ? NETIPC_STATUS_OK : status_for(err));
+  netipc__reply_status(r, err == NETIPC_OK ? NETIPC_STATUS_OK : status_for(err));
   if (err == NETIPC_OK)
     r->payload_len = out_len;
 }
@@ -101,7 +101,7 @@ dispatch_batch(const netipc_server_config *cfg, item_fn fn,
   netipc_batch_view v;
   netipc_err err = netipc_batch_decode(payload, len, h->item_count, &v);
   if (err != NETIPC_OK) {
-    reply_status(r, NETIPC_STATUS_BAD_ENVELOPE);
+    netipc__reply_status(r, NETIPC_STATUS_BAD_ENVELOPE);
     return;
   }
   netipc_batch_builder b;
@@ -123,7 +123,7 @@ dispatch_batch(const netipc_server_config *cfg, item_fn fn,
   uint32_t payload_len = 0, count = 0;
   if (err == NETIPC_OK)
     err = netipc_batch_builder_finish(&b, &payload_len, &count);
-  reply_status(r, err == NETIPC_OK ? NETIPC_STATUS_OK : status_for(err));
+  netipc__reply_status(r, err == NETIPC_OK ? NETIPC_STATUS_OK : status_for(err));
   if (err == NETIPC_OK) {
     r->flags = NETIPC_FLAG_BATCH;
     r->item_count = count;
@@ -136,7 +136,7 @@ dispatch_cgroups(const netipc_server_config *cfg, const uint8_t *payload,
                  size_t len, uint8_t *out, size_t cap, netipc__reply *r)
 {
   if (netipc_cgroups_req_decode(payload, len) != NETIPC_OK) {
-    reply_status(r, NETIPC_STATUS_BAD_ENVELOPE);
+    netipc__reply_status(r, NETIPC_STATUS_BAD_ENVELOPE);
     return;
   }
   netipc_cgroups_builder b;
@@ -146,12 +146,12 @@ dispatch_cgroups(const netipc_server_config *cfg, const uint8_t *payload,
   size_t out_len = 0;
   /* A remembered overflow wins over the handler's verdict (codec.md 5.7). */
   if (b.error != NETIPC_OK || err != NETIPC_OK)
-    reply_status(r, NETIPC_STATUS_LIMIT_EXCEEDED);
+    netipc__reply_status(r, NETIPC_STATUS_LIMIT_EXCEEDED);
   else if (failed)
-    reply_status(r, NETIPC_STATUS_INTERNAL_ERROR);
+    netipc__reply_status(r, NETIPC_STATUS_INTERNAL_ERROR);
   else {
     err = netipc_cgroups_builder_finish(&b, &out_len);
-    reply_status(r, err == NETIPC_OK ? NETIPC_STATUS_OK : status_for(err));
+    netipc__reply_status(r, err == NETIPC_OK ? NETIPC_STATUS_OK : status_for(err));
     r->payload_len = err == NETIPC_OK ? out_len : 0;
   }
 }
@@ -163,11 +163,16 @@ netipc__server_dispatch(const netipc_server_config *cfg,
                         netipc__reply *r)
 {
   if (h->code != cfg->method) {
-    reply_status(r, NETIPC_STATUS_UNSUPPORTED);
+    netipc__reply_status(r, NETIPC_STATUS_UNSUPPORTED);
     return;
   }
   if (cfg->method == NETIPC_METHOD_CGROUPS_SNAPSHOT) {
     dispatch_cgroups(cfg, payload, len, out, cap, r);
+    return;
+  }
+  if (cfg->method == NETIPC_METHOD_CGROUPS_LOOKUP ||
+      cfg->method == NETIPC_METHOD_APPS_LOOKUP) {
+    netipc__server_dispatch_lookup(cfg, payload, len, out, cap, r);
     return;
   }
   item_fn fn = cfg->method == NETIPC_METHOD_INCREMENT ? increment_item

@@ -56,6 +56,16 @@ void netipc__server_dispatch(const netipc_server_config *cfg,
                              size_t len, uint8_t *out, size_t cap,
                              netipc__reply *reply);
 
+/* A reply with this status and no payload; non-OK (but UNSUPPORTED)
+ * statuses close the session after sending. */
+void netipc__reply_status(netipc__reply *r, uint16_t status);
+
+/* netipc__server_dispatch for CGROUPS_LOOKUP and APPS_LOOKUP. */
+void netipc__server_dispatch_lookup(const netipc_server_config *cfg,
+                                    const uint8_t *payload, size_t len,
+                                    uint8_t *out, size_t cap,
+                                    netipc__reply *reply);
+
 /* The body of one session thread. */
 void netipc__server_session_main(void *slot);
 

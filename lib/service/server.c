@@ -21,6 +21,10 @@ server_handler_ok(const netipc_server_config *cfg)
     return cfg->string_reverse != NULL;
   case NETIPC_METHOD_CGROUPS_SNAPSHOT:
     return cfg->cgroups_snapshot != NULL;
+  case NETIPC_METHOD_CGROUPS_LOOKUP:
+    return cfg->cgroups_lookup != NULL;
+  case NETIPC_METHOD_APPS_LOOKUP:
+    return cfg->apps_lookup != NULL;
   default:
     return false;
   }
