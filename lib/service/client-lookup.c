@@ -114,7 +114,7 @@ lk_dir_end(size_t n)
 static netipc_err
 lk_reserve(netipc_client *c, lk_call *lc, uint32_t len, uint8_t **dst)
 {
-  uint64_t at = lc->kept == 0 ? lc->size : netipc__align8(lc->size);
+  uint64_t at = netipc__align8(lc->size); /* the directory ends aligned */
   uint64_t end = at + len;
   *dst = NULL;
   if (lc->over_ceiling || end > c->lookup_max_bytes) {
@@ -208,7 +208,8 @@ lk_check(lk_call *lc, netipc_lookup_view *v, size_t *x)
     else if (!exceeded && *x != lc->m)
       return NETIPC_ERR_BAD_LAYOUT; /* the suffix must be unbroken */
   }
-  return *x == 0 ? NETIPC_ERR_OVERFLOW : NETIPC_OK;
+  /* PAYLOAD_EXCEEDED on the first item: no progress is possible. */
+  return *x == 0 && lc->m != 0 ? NETIPC_ERR_OVERFLOW : NETIPC_OK;
 }
 
 /* Keep items [0, x) of a checked answer and move past them. */
