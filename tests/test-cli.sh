@@ -1,9 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # TAP test of the netipc command-line tool: serve + call, snapshot (TSV and
-# JSON, from a file and from a directory tree), bad input, missing server,
-# wrong token, shutdown by signal, SHM profile, bench (ping-pong, batch,
-# pipelined, paced, snapshot), usage errors.
+# JSON, from a file and from a directory tree), cgroups-lookup and
+# apps-lookup (from files with a TSV round trip, live from /sys/fs/cgroup
+# and /proc, 32768 keys in one call), bad input, missing server, wrong
+# token, shutdown by signal, SHM profile, bench (ping-pong, batch,
+# pipelined, paced, snapshot, lookups), usage errors.
 #
 # Needs NETIPC_TOP_BUILDDIR (tools/netipc) and NETIPC_TOP_SRCDIR
 # (tests/data); falls back to the current and the script's directory.
@@ -15,7 +17,7 @@ NETIPC="$top_builddir/tools/netipc"
 DATA="$top_srcdir/tests/data"
 READY_TIMEOUT=${NETIPC_CLI_READY_TIMEOUT:-30}
 
-plan=56
+plan=94
 echo "1..$plan"
 
 n=0
@@ -157,6 +159,33 @@ ok $(( rc != 2 || $? != 0 )) "bench snapshot takes no --batch"
 
 cli bench frobnicate
 ok $(( rc != 2 )) "unknown bench scenario exits 2"
+
+cli cgroups-lookup --frob /
+grep -q "cgroups-lookup: unknown option '--frob'" "$tmp/cli.err"
+ok $(( rc != 2 || $? != 0 )) "cgroups-lookup: unknown option exits 2"
+
+cli apps-lookup 12x
+grep -q "invalid PID '12x'" "$tmp/cli.err"
+ok $(( rc != 2 || $? != 0 )) "apps-lookup: a malformed PID exits 2"
+
+cli cgroups-lookup ''
+ok $(( rc != 2 )) "cgroups-lookup: an empty path exits 2"
+
+cli bench apps-lookup --duration 1
+grep -q -- "--keys N or --keys-from FILE is required" "$tmp/cli.err"
+ok $(( rc != 2 || $? != 0 )) "bench apps-lookup without keys exits 2"
+
+cli cgroups-lookup /
+grep -q "service 'cgroups-lookup' not found in $run" "$tmp/cli.err"
+ok $(( rc != 1 || $? != 0 )) "cgroups-lookup without a server: exit 1, not found"
+
+cli apps-lookup 1
+grep -q "service 'apps-lookup' not found in $run" "$tmp/cli.err"
+ok $(( rc != 1 || $? != 0 )) "apps-lookup without a server: exit 1, not found"
+
+cli cgroups-lookup --keys-from "$tmp/no-such-file"
+grep -q "cannot open" "$tmp/cli.err"
+ok $(( rc != 1 || $? != 0 )) "cgroups-lookup --keys-from a missing file exits 1"
 
 # --- increment ------------------------------------------------------------
 
@@ -345,6 +374,217 @@ r=$?
 ok $(( rc != 0 || r != 0 )) "the tree is re-read on every request (generation counts)"
 stop "$cgd_pid"
 ok $stop_rc "serve cgroups-snapshot exits 0 on SIGTERM"
+
+# --- cgroups-lookup from a file --------------------------------------------
+
+tab=$(printf '\t')
+# compare EXPECTED ACTUAL: 0 when equal, else the diff as TAP comments.
+compare() {
+  cmp -s "$1" "$2" && return 0
+  diff "$1" "$2" | sed 's/^/# /'
+  return 1
+}
+# cglookup [OPTION...]: cgroups-lookup of the fixture's keys (every status,
+# a tab and a backslash, a '#' and a '*' that must be escaped, a
+# duplicate).
+cglookup() {
+  cli cgroups-lookup "$@" /system.slice/docker-0123456789abcdef.scope \
+    /kubepods.slice/kubepods-pod42.slice \
+    '/system.slice/system-systemd\x2dfsck.slice' /custom "/tab${tab}in\\path" \
+    /empty-name /pending /gone /huge /unlisted '#hash' '*' \
+    '/machine.slice/machine-qemu\x2d1\x2dvm.scope' /custom
+}
+json_parses() { # json_parses FILE DESCRIPTION
+  if command -v python3 >/dev/null 2>&1; then
+    python3 -c 'import json,sys; json.load(sys.stdin)' <"$1"
+    ok $? "$2"
+  else
+    skip "$2" "python3 not found"
+  fi
+}
+
+start cgl --run-dir "$run" serve cgroups-lookup \
+  --from-file "$DATA/cli-cgroups-lookup.tsv"
+ok $? "serve cgroups-lookup --from-file prints READY"
+cgl_pid=$pid
+cg_expected="$DATA/cli-cgroups-lookup-expected.tsv"
+
+cglookup
+compare "$cg_expected" "$tmp/cli.out"
+ok $(( rc != 0 || $? != 0 )) "cgroups-lookup prints the expected TSV (every status, labels, *)"
+
+cglookup --json
+compare "$DATA/cli-cgroups-lookup-expected.json" "$tmp/cli.out"
+ok $(( rc != 0 || $? != 0 )) "cgroups-lookup --json prints the expected JSON"
+json_parses "$tmp/cli.out" "cgroups-lookup --json output parses as JSON"
+
+cli cgroups-lookup --keys-from "$cg_expected"
+compare "$cg_expected" "$tmp/cli.out"
+ok $(( rc != 0 || $? != 0 )) "cgroups-lookup --keys-from FILE (its first column, escapes decoded)"
+
+"$NETIPC" --run-dir "$run" cgroups-lookup --keys-from - <"$cg_expected" \
+  >"$tmp/cli.out" 2>"$tmp/cli.err"
+rc=$?
+compare "$cg_expected" "$tmp/cli.out"
+ok $(( rc != 0 || $? != 0 )) "cgroups-lookup --keys-from - reads standard input"
+
+cli cgroups-lookup --keys-from "$cg_expected" /gone
+{
+  echo "# generation=1 items=15"
+  grep "^/gone$tab" "$cg_expected"
+  sed 1d "$cg_expected"
+} >"$tmp/both.tsv"
+compare "$tmp/both.tsv" "$tmp/cli.out"
+ok $(( rc != 0 || $? != 0 )) "command-line keys come first, then the file's"
+
+cp "$cg_expected" "$tmp/cg-rt.tsv"
+if start cgrt --run-dir "$run" --service cg-rt serve cgroups-lookup \
+  --from-file "$tmp/cg-rt.tsv"; then
+  cli --service cg-rt cgroups-lookup --keys-from "$tmp/cg-rt.tsv"
+  compare "$tmp/cg-rt.tsv" "$tmp/cli.out"
+  r=$(( rc != 0 || $? != 0 ))
+else
+  r=1
+fi
+ok $r "TSV round trip: the output served with --from-file answers the same"
+cgrt_pid=$pid
+cli --service cg-rt cgroups-lookup /not-listed
+grep -qx "/not-listed${tab}unknown-permanent${tab}unknown${tab}" "$tmp/cli.out"
+ok $(( rc != 0 || $? != 0 )) "without a * line an unlisted path is unknown-permanent"
+stop "$cgrt_pid"
+
+# An acceptance criterion: 32768 keys in one logical call with the default
+# limits (the client splits them into some 1300 exchanges). It takes well
+# under a second, but sanitizer builds copy the growing stitched answer on
+# every item (about 40 s under ASan), hence the generous --timeout.
+seq 1 32768 | awk '{ printf "/sys/fs/cgroup/bench/cg-%05d\n", $1 }' >"$tmp/keys32k"
+cli --timeout 600000 cgroups-lookup --keys-from "$tmp/keys32k"
+sed 1d "$tmp/cli.out" | cut -f1 >"$tmp/keys32k.out"
+[ "$rc" -eq 0 ] && [ "$(head -n 1 "$tmp/cli.out")" = "# generation=1 items=32768" ] &&
+  cmp -s "$tmp/keys32k" "$tmp/keys32k.out"
+ok $? "a lookup of 32768 keys returns every item, in order"
+
+cli bench cgroups-lookup --keys 100 --duration 1
+line=$(cat "$tmp/cli.out")
+case $line in cgroups-lookup-100,*) r=$rc ;; *) r=1 ;; esac
+[ "$r" -eq 0 ] && [ "$(echo "$line" | awk -F, '{ print NF }')" = 6 ]
+ok $? "bench cgroups-lookup --keys 100 prints one CSV line ($line)"
+
+cli bench cgroups-lookup --keys-from "$tmp/keys32k" --keys 50 --duration 1 --rate 20
+case $(cat "$tmp/cli.out") in cgroups-lookup-50-rate20,*) r=$rc ;; *) r=1 ;; esac
+ok $r "bench cgroups-lookup --keys-from with --keys 50, paced"
+stop "$cgl_pid"
+ok $stop_rc "serve cgroups-lookup exits 0 on SIGTERM"
+
+"$NETIPC" --run-dir "$run" serve cgroups-lookup \
+  --from-file "$DATA/cli-cgroups-lookup-bad.tsv" >"$tmp/bad.out" 2>"$tmp/bad.err"
+rc=$?
+grep -q "cli-cgroups-lookup-bad.tsv:3: invalid status 'maybe'" "$tmp/bad.err" &&
+  ! grep -q READY "$tmp/bad.out"
+ok $(( rc != 1 || $? != 0 )) "bad cgroups-lookup TSV: exit 1 naming file and line"
+
+# --- apps-lookup from a file ------------------------------------------------
+
+app_keys="1 100 101 102 103 104 200 300 999 0 100 4294967295"
+start apl --run-dir "$run" serve apps-lookup --from-file "$DATA/cli-apps-lookup.tsv"
+ok $? "serve apps-lookup --from-file prints READY"
+apl_pid=$pid
+app_expected="$DATA/cli-apps-lookup-expected.tsv"
+
+cli apps-lookup $app_keys
+compare "$app_expected" "$tmp/cli.out"
+ok $(( rc != 0 || $? != 0 )) "apps-lookup prints the expected TSV (statuses, uid -, labels, *)"
+
+cli apps-lookup --json $app_keys
+compare "$DATA/cli-apps-lookup-expected.json" "$tmp/cli.out"
+ok $(( rc != 0 || $? != 0 )) "apps-lookup --json prints the expected JSON"
+json_parses "$tmp/cli.out" "apps-lookup --json output parses as JSON"
+
+cp "$app_expected" "$tmp/app-rt.tsv"
+if start aprt --run-dir "$run" --service app-rt serve apps-lookup \
+  --from-file "$tmp/app-rt.tsv" --generation 7; then
+  cli --service app-rt apps-lookup --keys-from "$tmp/app-rt.tsv"
+  sed 1d "$tmp/cli.out" >"$tmp/app-rt.out"
+  sed 1d "$app_expected" >"$tmp/app-rt.expected"
+  compare "$tmp/app-rt.expected" "$tmp/app-rt.out" &&
+    [ "$(head -n 1 "$tmp/cli.out")" = "# generation=7 items=12" ]
+  r=$(( rc != 0 || $? != 0 ))
+else
+  r=1
+fi
+ok $r "apps TSV round trip, with --generation 7"
+aprt_pid=$pid
+cli --service app-rt apps-lookup 5
+grep -qx "5${tab}unknown${tab}known${tab}unknown${tab}0${tab}-${tab}0${tab}${tab}${tab}" "$tmp/cli.out"
+ok $(( rc != 0 || $? != 0 )) "without a * line an unlisted PID is unknown"
+stop "$aprt_pid"
+
+cli bench apps-lookup --keys 20 --duration 1
+line=$(cat "$tmp/cli.out")
+case $line in apps-lookup-20,*) r=$rc ;; *) r=1 ;; esac
+ok $r "bench apps-lookup --keys 20 prints one CSV line ($line)"
+stop "$apl_pid"
+ok $stop_rc "serve apps-lookup exits 0 on SIGTERM"
+
+"$NETIPC" --run-dir "$run" serve apps-lookup \
+  --from-file "$DATA/cli-apps-lookup-bad.tsv" >"$tmp/bad.out" 2>"$tmp/bad.err"
+rc=$?
+grep -q "cli-apps-lookup-bad.tsv:3: status unknown needs" "$tmp/bad.err" &&
+  ! grep -q READY "$tmp/bad.out"
+ok $(( rc != 1 || $? != 0 )) "bad apps-lookup TSV: exit 1 naming file and line"
+
+# --- live lookups: /sys/fs/cgroup and /proc ----------------------------------
+
+start cglive --run-dir "$run" serve cgroups-lookup
+ok $? "serve cgroups-lookup (live) prints READY"
+cglive_pid=$pid
+if [ -d /sys/fs/cgroup ]; then
+  cli cgroups-lookup /
+  [ "$rc" -eq 0 ] && grep -q "^/${tab}known${tab}" "$tmp/cli.out"
+  ok $? "live: / exists below /sys/fs/cgroup, known"
+else
+  skip "live: / exists below /sys/fs/cgroup, known" "no /sys/fs/cgroup"
+fi
+cli cgroups-lookup /no-such-netipc-cgroup /../etc relative
+printf '%s\tunknown-permanent\tunknown\t\n' /no-such-netipc-cgroup /../etc relative >"$tmp/perm.tsv"
+sed 1d "$tmp/cli.out" >"$tmp/perm.out"
+compare "$tmp/perm.tsv" "$tmp/perm.out"
+ok $(( rc != 0 || $? != 0 )) "live: a missing path, a .. path and a relative one are unknown-permanent"
+stop "$cglive_pid"
+
+start aplive --run-dir "$run" serve apps-lookup
+ok $? "serve apps-lookup (live) prints READY"
+aplive_pid=$pid
+if command -v ps >/dev/null 2>&1; then
+  my_ppid=$(ps -o ppid= $$ | tr -d ' ')
+else
+  my_ppid=$(sed 's/.*) //' /proc/$$/stat | awk '{ print $2 }')
+fi
+my_comm=$(tr -d '\n' </proc/$$/comm | head -c 15)
+cli apps-lookup $$ 4294967295
+line=$(sed -n 2p "$tmp/cli.out")
+[ "$rc" -eq 0 ] &&
+  [ "$(echo "$line" | cut -f1-2,5)" = "$$${tab}known${tab}$my_ppid" ] &&
+  [ "$(echo "$line" | cut -f8)" = "$my_comm" ]
+ok $? "live: our shell is known, with its ppid and comm ($line)"
+grep -q "^4294967295${tab}unknown${tab}" "$tmp/cli.out"
+ok $? "live: a PID that does not exist is unknown"
+
+sleep 60 &
+sleeper=$!
+cli apps-lookup $sleeper
+gen1=$(sed -n '1s/^# generation=\([0-9]*\) .*/\1/p' "$tmp/cli.out")
+grep -q "^$sleeper${tab}known${tab}" "$tmp/cli.out"
+r=$?
+kill "$sleeper"
+wait "$sleeper" 2>/dev/null
+cli apps-lookup $sleeper
+gen2=$(sed -n '1s/^# generation=\([0-9]*\) .*/\1/p' "$tmp/cli.out")
+[ "$r" -eq 0 ] && grep -q "^$sleeper${tab}unknown${tab}" "$tmp/cli.out" &&
+  [ "$gen2" -eq $((gen1 + 1)) ]
+ok $? "live: a PID that ends turns unknown and the generation rises ($gen1 -> $gen2)"
+stop "$aplive_pid"
+ok $stop_rc "live serve apps-lookup exits 0 on SIGTERM"
 
 # --- SHM profile ----------------------------------------------------------
 

@@ -261,24 +261,6 @@ nt_cgroups_source_dir(const char *dir)
 /* ---- TSV file ------------------------------------------------------------ */
 
 static bool
-blank_line(const char *line, size_t len)
-{
-  for (size_t i = 0; i < len; i++)
-    if (line[i] != ' ' && line[i] != '\t')
-      return false;
-  return true;
-}
-
-static bool
-comment_line(const char *line, size_t len)
-{
-  size_t i = 0;
-  while (i < len && (line[i] == ' ' || line[i] == '\t'))
-    i++;
-  return i < len && line[i] == '#';
-}
-
-static bool
 parse_u32_field(const char *file, unsigned long line, const char *what,
                 const char *text, uint32_t *out)
 {
@@ -293,34 +275,21 @@ parse_u32_field(const char *file, unsigned long line, const char *what,
   return false;
 }
 
+/* The five fields of a data line. */
+#define CG_FILE_FIELDS 5
+
 /* One data line, split in place. */
 static bool
-parse_line(const char *file, unsigned long line, char *text, size_t len,
-           cg_item *item)
+parse_line(const nt_tsv_reader *r, char *text, cg_item *item)
 {
-  if (memchr(text, '\0', len) != NULL) {
-    nt_error("%s:%lu: NUL byte in line", file, line);
-    return false;
-  }
-  char *field[5];
-  size_t nfields = 0;
-  char *start = text;
-  for (char *p = text;; p++) {
-    if (*p == '\t' || *p == '\0') {
-      bool end = *p == '\0';
-      if (nfields < 5)
-        field[nfields] = start;
-      nfields++;
-      *p = '\0';
-      start = p + 1;
-      if (end)
-        break;
-    }
-  }
-  if (nfields != 5) {
-    nt_error("%s:%lu: expected 5 tab-separated fields (hash, options, "
-             "enabled, name, path), found %zu",
-             file, line, nfields);
+  const char *file = r->name;
+  unsigned long line = r->line_no;
+  char *field[CG_FILE_FIELDS];
+  size_t nfields = nt_tsv_split(text, field, CG_FILE_FIELDS);
+  if (nfields != CG_FILE_FIELDS) {
+    nt_tsv_error(r, "expected %d tab-separated fields (hash, options, "
+                 "enabled, name, path), found %zu",
+                 CG_FILE_FIELDS, nfields);
     return false;
   }
   size_t name_len = strlen(field[3]), path_len = strlen(field[4]);
@@ -333,7 +302,7 @@ parse_line(const char *file, unsigned long line, char *text, size_t len,
     return false;
   item->name = malloc(name_len + 1 + path_len + 1);
   if (item->name == NULL) {
-    nt_error("%s:%lu: out of memory", file, line);
+    nt_tsv_error(r, "out of memory");
     return false;
   }
   memcpy(item->name, field[3], name_len + 1);
@@ -344,58 +313,53 @@ parse_line(const char *file, unsigned long line, char *text, size_t len,
   return true;
 }
 
+/* Room for one more item. */
+static bool
+grow_items(nt_cgroups_source *s, size_t *cap)
+{
+  if (s->count < *cap)
+    return true;
+  size_t ncap = *cap ? *cap * 2 : 64;
+  cg_item *ni = realloc(s->items, ncap * sizeof *ni);
+  if (ni == NULL)
+    return false;
+  s->items = ni;
+  *cap = ncap;
+  return true;
+}
+
+static bool
+read_items(nt_cgroups_source *s, nt_tsv_reader *r)
+{
+  size_t cap = 0;
+  for (;;) {
+    char *line;
+    size_t len;
+    int got = nt_tsv_next(r, &line, &len);
+    if (got <= 0)
+      return got == 0;
+    if (!grow_items(s, &cap)) {
+      nt_error("out of memory");
+      return false;
+    }
+    if (!parse_line(r, line, &s->items[s->count]))
+      return false;
+    s->count++;
+  }
+}
+
 nt_cgroups_source *
 nt_cgroups_source_file(const char *file)
 {
-  FILE *f = fopen(file, "r");
-  if (f == NULL) {
-    nt_error("cannot open %s: %s", file, strerror(errno));
+  nt_tsv_reader r;
+  if (!nt_tsv_open(&r, file))
     return NULL;
-  }
   nt_cgroups_source *s = calloc(1, sizeof *s);
-  char *line = NULL;
-  size_t line_cap = 0, cap = 0;
-  unsigned long line_no = 0;
   bool ok = s != NULL && (s->file = strdup(file)) != NULL;
   if (!ok)
     nt_error("out of memory");
-  while (ok) {
-    errno = 0;
-    ssize_t got = getline(&line, &line_cap, f);
-    if (got < 0) {
-      if (ferror(f)) {
-        nt_error("cannot read %s: %s", file, strerror(errno));
-        ok = false;
-      }
-      break;
-    }
-    line_no++;
-    size_t len = (size_t)got;
-    if (len > 0 && line[len - 1] == '\n')
-      line[--len] = '\0';
-    if (len > 0 && line[len - 1] == '\r')
-      line[--len] = '\0';
-    if (blank_line(line, len) || comment_line(line, len))
-      continue;
-    if (s->count == cap) {
-      size_t ncap = cap ? cap * 2 : 64;
-      cg_item *ni = realloc(s->items, ncap * sizeof *ni);
-      if (ni == NULL) {
-        nt_error("out of memory");
-        ok = false;
-        break;
-      }
-      s->items = ni;
-      cap = ncap;
-    }
-    if (!parse_line(file, line_no, line, len, &s->items[s->count])) {
-      ok = false;
-      break;
-    }
-    s->count++;
-  }
-  free(line);
-  fclose(f);
+  ok = ok && read_items(s, &r);
+  nt_tsv_close(&r);
   if (!ok) {
     nt_cgroups_source_free(s);
     return NULL;

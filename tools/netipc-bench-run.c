@@ -196,3 +196,52 @@ nt_bench_free(nt_bench_run *r)
   free(r->hist);
   r->hist = NULL;
 }
+
+/* ---- arguments and the measured loop ----------------------------------- */
+
+int
+nt_bench_parse(int argc, char **argv, const nt_bench_option *opts, size_t n)
+{
+  int i = 2;
+  while (i < argc) {
+    int m = 0;
+    for (size_t k = 0; k < n && m == 0; k++) {
+      const char *v;
+      m = nt_match_value(argc, argv, &i, opts[k].name, &v);
+      if (m > 0 && opts[k].text != NULL)
+        *opts[k].text = v;
+      else if (m > 0 && !nt_parse_option_u32(opts[k].name, v, opts[k].min,
+                                             opts[k].max, opts[k].value))
+        return NT_EXIT_USAGE;
+    }
+    if (m < 0)
+      return NT_EXIT_USAGE;
+    if (m == 0)
+      return argv[i][0] == '-'
+                 ? nt_usage_error("bench %s: unknown option '%s'", argv[1],
+                                  argv[i])
+                 : nt_usage_error("bench %s: unexpected argument '%s'",
+                                  argv[1], argv[i]);
+  }
+  return NT_EXIT_OK;
+}
+
+int
+nt_bench_loop(nt_bench_run *r, nt_bench_call_fn call, void *ctx)
+{
+  for (;;) {
+    if (!nt_bench_pace(r))
+      return NT_EXIT_OK;
+    uint64_t ops = 0;
+    uint64_t t0 = nt_bench_now_ns();
+    int rc = call(ctx, &ops);
+    if (rc != NT_EXIT_OK)
+      return rc;
+    uint64_t t1 = nt_bench_now_ns();
+    nt_bench_record(r, t1 - t0);
+    r->calls++;
+    r->ops += ops;
+    if (t1 >= r->end)
+      return NT_EXIT_OK;
+  }
+}

@@ -11,6 +11,7 @@
  * snapshot: CGROUPS_SNAPSHOT calls against `serve cgroups-snapshot`; every
  * response must have the first response's item count and every item must
  * decode (codec.md 5.8 stages A and B).
+ * cgroups-lookup and apps-lookup: logical lookups, in netipc-bench-lookup.c.
  *
  * The window, the schedule, the latency histogram and the output are in
  * netipc-bench-run.c. One CSV line is printed:
@@ -28,11 +29,10 @@
 
 #include "netipc-tool.h"
 
-#define BENCH_DURATION_DEFAULT 5u
-#define BENCH_DURATION_MAX 86400u
-#define BENCH_RATE_MAX 100000000u
 #define BENCH_BATCH_MAX 4096u
 #define BENCH_DEPTH_MAX 1024u
+#define BENCH_SCENARIOS                                                       \
+  "ping-pong, snapshot, cgroups-lookup or apps-lookup"
 /* Pipeline slot i starts its value chain at i << 32. */
 #define PIPE_CHAIN_SHIFT 32
 
@@ -45,42 +45,10 @@ typedef struct bench_args {
   uint32_t depth;
 } bench_args;
 
-typedef struct bench_option {
-  const char *name;
-  uint32_t min, max;
-  uint32_t *value;
-} bench_option;
-
-/* Parse argv[2..] against opts[0..n). */
-static int
-bench_parse(int argc, char **argv, const bench_option *opts, size_t n)
-{
-  int i = 2;
-  while (i < argc) {
-    int m = 0;
-    for (size_t k = 0; k < n && m == 0; k++) {
-      const char *v;
-      m = nt_match_value(argc, argv, &i, opts[k].name, &v);
-      if (m > 0 && !nt_parse_option_u32(opts[k].name, v, opts[k].min,
-                                        opts[k].max, opts[k].value))
-        return NT_EXIT_USAGE;
-    }
-    if (m < 0)
-      return NT_EXIT_USAGE;
-    if (m == 0)
-      return argv[i][0] == '-'
-                 ? nt_usage_error("bench %s: unknown option '%s'", argv[1],
-                                  argv[i])
-                 : nt_usage_error("bench %s: unexpected argument '%s'",
-                                  argv[1], argv[i]);
-  }
-  return NT_EXIT_OK;
-}
-
 static void
 bench_defaults(bench_args *a)
 {
-  a->duration_s = BENCH_DURATION_DEFAULT;
+  a->duration_s = NT_BENCH_DURATION_DEFAULT;
   a->rate = 0;
   a->batch = 1;
   a->depth = 1;
@@ -89,13 +57,13 @@ bench_defaults(bench_args *a)
 static int
 bench_parse_ping_pong(int argc, char **argv, bench_args *a)
 {
-  const bench_option opts[] = {
-      {"--duration", 1, BENCH_DURATION_MAX, &a->duration_s},
-      {"--rate", 0, BENCH_RATE_MAX, &a->rate},
-      {"--batch", 1, BENCH_BATCH_MAX, &a->batch},
-      {"--depth", 1, BENCH_DEPTH_MAX, &a->depth},
+  const nt_bench_option opts[] = {
+      {"--duration", 1, NT_BENCH_DURATION_MAX, &a->duration_s, NULL},
+      {"--rate", 0, NT_BENCH_RATE_MAX, &a->rate, NULL},
+      {"--batch", 1, BENCH_BATCH_MAX, &a->batch, NULL},
+      {"--depth", 1, BENCH_DEPTH_MAX, &a->depth, NULL},
   };
-  int rc = bench_parse(argc, argv, opts, sizeof opts / sizeof opts[0]);
+  int rc = nt_bench_parse(argc, argv, opts, sizeof opts / sizeof opts[0]);
   if (rc == NT_EXIT_OK && a->depth > 1 && a->batch > 1)
     return nt_usage_error("bench ping-pong: --depth and --batch cannot be "
                           "combined");
@@ -105,11 +73,11 @@ bench_parse_ping_pong(int argc, char **argv, bench_args *a)
 static int
 bench_parse_snapshot(int argc, char **argv, bench_args *a)
 {
-  const bench_option opts[] = {
-      {"--duration", 1, BENCH_DURATION_MAX, &a->duration_s},
-      {"--rate", 0, BENCH_RATE_MAX, &a->rate},
+  const nt_bench_option opts[] = {
+      {"--duration", 1, NT_BENCH_DURATION_MAX, &a->duration_s, NULL},
+      {"--rate", 0, NT_BENCH_RATE_MAX, &a->rate, NULL},
   };
-  return bench_parse(argc, argv, opts, sizeof opts / sizeof opts[0]);
+  return nt_bench_parse(argc, argv, opts, sizeof opts / sizeof opts[0]);
 }
 
 /* ---- scenario names -------------------------------------------------- */
@@ -484,27 +452,24 @@ snap_call(const nt_options *o, const char *service, netipc_client *c,
   return NT_EXIT_OK;
 }
 
+/* One measured call of the snapshot loop. */
+typedef struct snap_ctx {
+  const nt_options *o;
+  const char *service;
+  netipc_client *c;
+  uint32_t expected;
+} snap_ctx;
+
 static int
-snap_loop(const nt_options *o, const char *service, netipc_client *c,
-          uint32_t expected, nt_bench_run *r)
+snap_measured(void *ctx, uint64_t *ops)
 {
-  for (;;) {
-    if (!nt_bench_pace(r))
-      return NT_EXIT_OK;
-    netipc_cgroups_view v;
-    uint64_t t0 = nt_bench_now_ns();
-    int rc = snap_call(o, service, c, &v);
-    if (rc == NT_EXIT_OK)
-      rc = snap_check(&v, expected);
-    if (rc != NT_EXIT_OK)
-      return rc;
-    uint64_t t1 = nt_bench_now_ns();
-    nt_bench_record(r, t1 - t0);
-    r->calls++;
-    r->ops++;
-    if (t1 >= r->end)
-      return NT_EXIT_OK;
-  }
+  snap_ctx *x = ctx;
+  netipc_cgroups_view v;
+  int rc = snap_call(x->o, x->service, x->c, &v);
+  if (rc == NT_EXIT_OK)
+    rc = snap_check(&v, x->expected);
+  *ops = 1; /* one snapshot */
+  return rc;
 }
 
 static int
@@ -526,8 +491,9 @@ bench_snapshot(const nt_options *o, const char *service, const bench_args *a)
   nt_bench_run r = {0};
   if (rc == NT_EXIT_OK && !nt_bench_begin(&r, a->duration_s, a->rate))
     rc = nt_error("out of memory");
+  snap_ctx x = {o, service, c, items};
   if (rc == NT_EXIT_OK) {
-    rc = snap_loop(o, service, c, items, &r);
+    rc = nt_bench_loop(&r, snap_measured, &x);
     nt_bench_finish(&r);
   }
   if (rc == NT_EXIT_OK) {
@@ -552,7 +518,7 @@ nt_cmd_bench(const nt_options *o, int argc, char **argv)
 {
   /* argv[0] is "bench". */
   if (argc < 2)
-    return nt_usage_error("bench: missing scenario (ping-pong or snapshot)");
+    return nt_usage_error("bench: missing scenario (" BENCH_SCENARIOS ")");
   bench_args a;
   bench_defaults(&a);
   int rc;
@@ -567,9 +533,13 @@ nt_cmd_bench(const nt_options *o, int argc, char **argv)
       return rc;
     const char *service = o->service ? o->service : "cgroups-snapshot";
     rc = bench_snapshot(o, service, &a);
+  } else if (strcmp(argv[1], NETIPC_CGROUPS_LOOKUP_SERVICE) == 0) {
+    rc = nt_bench_lookup(o, argc, argv, NETIPC_METHOD_CGROUPS_LOOKUP);
+  } else if (strcmp(argv[1], NETIPC_APPS_LOOKUP_SERVICE) == 0) {
+    rc = nt_bench_lookup(o, argc, argv, NETIPC_METHOD_APPS_LOOKUP);
   } else {
-    return nt_usage_error("bench: unknown scenario '%s' (ping-pong or "
-                          "snapshot)",
+    return nt_usage_error("bench: unknown scenario '%s' (" BENCH_SCENARIOS
+                          ")",
                           argv[1]);
   }
   return nt_finish_stdout(rc);

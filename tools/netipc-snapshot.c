@@ -86,26 +86,13 @@ snapshot_fetch(const nt_options *o, const char *service, nt_snapshot *out)
   return NT_EXIT_OK;
 }
 
-/* TSV: control bytes would break the line format, so they become \xHH. */
-static void
-tsv_string(netipc_string_view s)
-{
-  for (uint32_t i = 0; i < s.len; i++) {
-    unsigned char c = (unsigned char)s.ptr[i];
-    if (c < 0x20 || c == 0x7f)
-      printf("\\x%02x", c);
-    else
-      putchar(c);
-  }
-}
-
 static void
 print_tsv_item(const netipc_cgroups_item_view *it)
 {
   printf("%u\t%u\t%u\t", it->hash, it->options, it->enabled);
-  tsv_string(it->name);
+  nt_tsv_string(it->name, NT_TSV_PLAIN);
   putchar('\t');
-  tsv_string(it->path);
+  nt_tsv_string(it->path, NT_TSV_PLAIN);
   putchar('\n');
 }
 
@@ -118,76 +105,6 @@ print_tsv(const nt_snapshot *s)
     print_tsv_item(&s->items[i]);
 }
 
-/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if none. */
-static size_t
-utf8_len(const unsigned char *p, size_t n)
-{
-  unsigned char c = p[0];
-  size_t len;
-  uint32_t cp;
-  if (c < 0x80)
-    return 1;
-  if (c >= 0xc2 && c <= 0xdf) {
-    len = 2;
-    cp = c & 0x1f;
-  } else if (c >= 0xe0 && c <= 0xef) {
-    len = 3;
-    cp = c & 0x0f;
-  } else if (c >= 0xf0 && c <= 0xf4) {
-    len = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (n < len)
-    return 0;
-  for (size_t i = 1; i < len; i++) {
-    if ((p[i] & 0xc0) != 0x80)
-      return 0;
-    cp = (cp << 6) | (p[i] & 0x3f);
-  }
-  if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-      (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-    return 0;
-  return len;
-}
-
-/*
- * JSON string: quote, backslash and control characters escaped (\u00XX);
- * valid UTF-8 copied; any other byte is shown as \u00XX (its Latin-1
- * reading) so the output is always valid JSON.
- */
-static void
-json_string(netipc_string_view s)
-{
-  const unsigned char *p = (const unsigned char *)s.ptr;
-  size_t n = s.len;
-  putchar('"');
-  for (size_t i = 0; i < n;) {
-    unsigned char c = p[i];
-    if (c == '"' || c == '\\') {
-      putchar('\\');
-      putchar(c);
-      i++;
-      continue;
-    }
-    if (c < 0x20) {
-      printf("\\u%04x", c);
-      i++;
-      continue;
-    }
-    size_t len = utf8_len(p + i, n - i);
-    if (len == 0) {
-      printf("\\u%04x", c);
-      i++;
-      continue;
-    }
-    fwrite(p + i, 1, len, stdout);
-    i += len;
-  }
-  putchar('"');
-}
-
 static void
 print_json(const nt_snapshot *s)
 {
@@ -197,9 +114,9 @@ print_json(const nt_snapshot *s)
     const netipc_cgroups_item_view *it = &s->items[i];
     printf("%s{\"hash\":%u,\"options\":%u,\"enabled\":%u,\"name\":",
            i ? "," : "", it->hash, it->options, it->enabled);
-    json_string(it->name);
+    nt_json_string(it->name);
     fputs(",\"path\":", stdout);
-    json_string(it->path);
+    nt_json_string(it->path);
     putchar('}');
   }
   fputs("]}\n", stdout);
