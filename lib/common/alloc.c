@@ -65,10 +65,15 @@ netipc__grow(void *buf_ptr, size_t *cap, size_t need)
   void **buf = buf_ptr;
   if (need <= *cap)
     return NETIPC_OK;
-  void *p = netipc__realloc(*buf, need);
+  /* At least double, so n growing appends cost O(n) copies in total; if
+   * the doubled size cannot be had, the exact size still may. */
+  size_t want = *cap <= SIZE_MAX / 2 && 2 * *cap > need ? 2 * *cap : need;
+  void *p = netipc__realloc(*buf, want);
+  if (p == NULL && want != need)
+    p = netipc__realloc(*buf, want = need);
   if (p == NULL)
     return NETIPC_ERR_NOMEM;
   *buf = p;
-  *cap = need;
+  *cap = want;
   return NETIPC_OK;
 }

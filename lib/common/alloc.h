@@ -21,7 +21,8 @@ char *netipc__strdup(const char *s);
 
 /*
  * Make the growable buffer *buf (capacity *cap) hold at least need bytes,
- * keeping its contents; it only grows. Errors: NETIPC_ERR_NOMEM (the old
+ * keeping its contents; it only grows, at least doubling so that appends
+ * cost linear time in total. Errors: NETIPC_ERR_NOMEM (the old
  * buffer is kept).
  */
 netipc_err netipc__grow(void *buf_ptr, size_t *cap, size_t need);

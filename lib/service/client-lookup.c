@@ -310,7 +310,7 @@ lk_finish(netipc_client *c, lk_call *lc, netipc_lookup_view *view)
 {
   if (lc->kept != lc->n)
     return netipc__client_fail(c, NETIPC_ERR_BAD_ITEM_COUNT, false);
-  if (lc->over_ceiling)
+  if (lc->over_ceiling || lc->size > c->lookup_max_bytes)
     return netipc__client_fail(c, NETIPC_ERR_OVERFLOW, false);
   uint8_t *p = c->lookup;
   netipc__st16(p + LK_OFF_VERSION, NETIPC_LAYOUT_VERSION);
