@@ -106,6 +106,16 @@ uint32_t netipc__apl_item_write(uint8_t *dst,
 uint32_t netipc__apl_placeholder_write(uint8_t *dst, uint16_t status,
                                        uint32_t pid);
 
+/*
+ * The checks both payloads start with: arguments, a u32 length, the
+ * 16-byte header (TRUNCATED), layout_version and flags, for a request
+ * also both reserved words (BAD_LAYOUT), and a directory of *n entries
+ * that fits (TRUNCATED). *dir_end is where the packed area starts.
+ */
+netipc_err netipc__lk_header_check(const void *payload, size_t len,
+                                   const void *out, bool request, uint32_t *n,
+                                   uint64_t *dir_end);
+
 /* True when the len bytes at p contain a NUL (p may be NULL if len 0). */
 static inline bool
 netipc__has_nul(const char *p, uint32_t len)

@@ -9,6 +9,27 @@
 #include "codec/lookup-internal.h"
 
 netipc_err
+netipc__lk_header_check(const void *payload, size_t len, const void *out,
+                        bool request, uint32_t *n, uint64_t *dir_end)
+{
+  if (payload == NULL || out == NULL)
+    return NETIPC_ERR_INVALID_ARG;
+  if (len > UINT32_MAX)
+    return NETIPC_ERR_TOO_LARGE; /* payload_len is a u32 on the wire */
+  const uint8_t *p = payload;
+  if (len < NETIPC_LOOKUP_HDR_LEN)
+    return NETIPC_ERR_TRUNCATED;
+  if (netipc__ld16(p + LK_OFF_VERSION) != NETIPC_LAYOUT_VERSION ||
+      netipc__ld16(p + LK_OFF_FLAGS) != 0 ||
+      (request && (netipc__ld32(p + LK_OFF_RESERVED0) != 0 ||
+                   netipc__ld32(p + LK_OFF_RESERVED1) != 0)))
+    return NETIPC_ERR_BAD_LAYOUT;
+  *n = netipc__ld32(p + LK_OFF_COUNT);
+  *dir_end = NETIPC_LOOKUP_HDR_LEN + (uint64_t)NETIPC_DIR_ENTRY_LEN * *n;
+  return *dir_end > len ? NETIPC_ERR_TRUNCATED : NETIPC_OK;
+}
+
+netipc_err
 netipc__cgl_rules(uint16_t status, uint16_t orch, uint32_t path_len,
                   uint32_t name_len, uint16_t labels)
 {

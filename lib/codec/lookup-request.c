@@ -158,23 +158,14 @@ static netipc_err
 req_decode(uint16_t method, const void *payload, size_t len,
            netipc_lookup_req_view *out)
 {
-  if (payload == NULL || out == NULL)
-    return NETIPC_ERR_INVALID_ARG;
-  if (len > UINT32_MAX)
-    return NETIPC_ERR_TOO_LARGE; /* payload_len is a u32 on the wire */
+  uint32_t n;
+  uint64_t dir_end;
+  netipc_err err = netipc__lk_header_check(payload, len, out, true, &n,
+                                           &dir_end);
+  if (err != NETIPC_OK)
+    return err;
   const uint8_t *p = payload;
-  if (len < NETIPC_LOOKUP_HDR_LEN)
-    return NETIPC_ERR_TRUNCATED;
-  if (netipc__ld16(p + LK_OFF_VERSION) != NETIPC_LAYOUT_VERSION ||
-      netipc__ld16(p + LK_OFF_FLAGS) != 0 ||
-      netipc__ld32(p + LK_OFF_RESERVED0) != 0 ||
-      netipc__ld32(p + LK_OFF_RESERVED1) != 0)
-    return NETIPC_ERR_BAD_LAYOUT;
-  uint32_t n = netipc__ld32(p + LK_OFF_COUNT);
-  uint64_t dir_end = NETIPC_LOOKUP_HDR_LEN + (uint64_t)NETIPC_DIR_ENTRY_LEN * n;
-  if (dir_end > len)
-    return NETIPC_ERR_TRUNCATED;
-  netipc_err err = req_directory_check(method, p, n, len - dir_end);
+  err = req_directory_check(method, p, n, len - dir_end);
   if (err == NETIPC_OK)
     err = req_keys_check(method, p, n);
   if (err != NETIPC_OK)

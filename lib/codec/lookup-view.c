@@ -185,24 +185,17 @@ static netipc_err
 resp_decode(uint16_t method, const void *payload, size_t len,
             netipc_lookup_view *out)
 {
-  if (payload == NULL || out == NULL)
-    return NETIPC_ERR_INVALID_ARG;
-  if (len > UINT32_MAX)
-    return NETIPC_ERR_TOO_LARGE; /* payload_len is a u32 on the wire */
+  uint32_t n;
+  uint64_t dir_end;
+  netipc_err err = netipc__lk_header_check(payload, len, out, false, &n,
+                                           &dir_end);
+  if (err != NETIPC_OK)
+    return err;
   const uint8_t *p = payload;
-  if (len < NETIPC_LOOKUP_HDR_LEN)
-    return NETIPC_ERR_TRUNCATED;
-  if (netipc__ld16(p + LK_OFF_VERSION) != NETIPC_LAYOUT_VERSION ||
-      netipc__ld16(p + LK_OFF_FLAGS) != 0)
-    return NETIPC_ERR_BAD_LAYOUT;
-  uint32_t n = netipc__ld32(p + LK_OFF_COUNT);
-  uint64_t dir_end = NETIPC_LOOKUP_HDR_LEN + (uint64_t)NETIPC_DIR_ENTRY_LEN * n;
-  if (dir_end > len)
-    return NETIPC_ERR_TRUNCATED;
   bool apps = method == NETIPC_METHOD_APPS_LOOKUP;
   uint32_t h = apps ? NETIPC_APPS_LOOKUP_ITEM_HDR_LEN
                     : NETIPC_CGROUPS_LOOKUP_ITEM_HDR_LEN;
-  netipc_err err = resp_directory_check(p, n, h, len - dir_end);
+  err = resp_directory_check(p, n, h, len - dir_end);
   for (uint32_t i = 0; err == NETIPC_OK && i < n; i++) {
     const uint8_t *item = p + dir_end + netipc__ld32(lk_dir(p, i));
     uint32_t m = netipc__ld32(lk_dir(p, i) + LK_DIR_LENGTH);
