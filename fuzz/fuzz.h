@@ -65,6 +65,22 @@ fuzz_touch(const void *p, size_t len)
 }
 
 /* Host-order loads from the fuzzer input (no alignment assumed). */
+static inline uint16_t
+fuzz_ld16(const uint8_t *p)
+{
+  uint16_t v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+static inline uint64_t
+fuzz_ld64(const uint8_t *p)
+{
+  uint64_t v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
 static inline uint32_t
 fuzz_ld32(const uint8_t *p)
 {

@@ -6,7 +6,8 @@
 
 srcdir=${NETIPC_TOP_SRCDIR:-.}
 builddir=${NETIPC_TOP_BUILDDIR:-.}
-names="header batch hello cgroups string-reverse"
+names="header batch hello cgroups string-reverse lookup-request
+lookup-response"
 
 set -- $names
 echo "1..$#"
