@@ -45,11 +45,12 @@ lk_start(netipc_lookup_builder *b, uint16_t method, void *buf, size_t cap,
 {
   memset(b, 0, sizeof *b);
   b->buf = buf;
-  b->cap = cap;
+  /* Offsets and the payload length are u32 on the wire. */
+  b->cap = cap > UINT32_MAX ? UINT32_MAX : cap;
   b->method = method;
   b->n = n;
   b->cursor = NETIPC_LOOKUP_HDR_LEN + (uint64_t)NETIPC_DIR_ENTRY_LEN * n;
-  if (b->cursor > cap)
+  if (b->cursor > b->cap)
     b->error = NETIPC_ERR_OVERFLOW;
   return b->error;
 }

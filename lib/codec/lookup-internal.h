@@ -116,6 +116,29 @@ netipc_err netipc__lk_header_check(const void *payload, size_t len,
                                    const void *out, bool request, uint32_t *n,
                                    uint64_t *dir_end);
 
+/*
+ * Q4 / V4: each directory entry in order, completely before the next:
+ * 8-aligned offset (BAD_ALIGNMENT), a length in [min_len, max_len]
+ * (BAD_LAYOUT), inside the packed area (OUT_OF_BOUNDS), not before the end
+ * of the previous entry (BAD_LAYOUT).
+ */
+netipc_err netipc__lk_directory_check(const uint8_t *payload, uint32_t n,
+                                      uint64_t area_len, uint32_t min_len,
+                                      uint32_t max_len);
+
+/* Entry i of a directory of n (already checked): where the key or item
+ * starts, and its length. */
+static inline const uint8_t *
+netipc__lk_entry(const uint8_t *payload, uint32_t n, uint32_t i,
+                 uint32_t *len)
+{
+  const uint8_t *dir =
+      payload + NETIPC_LOOKUP_HDR_LEN + (uint64_t)NETIPC_DIR_ENTRY_LEN * i;
+  *len = netipc__ld32(dir + LK_DIR_LENGTH);
+  return payload + NETIPC_LOOKUP_HDR_LEN +
+         (uint64_t)NETIPC_DIR_ENTRY_LEN * n + netipc__ld32(dir + LK_DIR_OFFSET);
+}
+
 /* True when the len bytes at p contain a NUL (p may be NULL if len 0). */
 static inline bool
 netipc__has_nul(const char *p, uint32_t len)

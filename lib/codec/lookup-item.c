@@ -30,6 +30,30 @@ netipc__lk_header_check(const void *payload, size_t len, const void *out,
 }
 
 netipc_err
+netipc__lk_directory_check(const uint8_t *payload, uint32_t n,
+                           uint64_t area_len, uint32_t min_len,
+                           uint32_t max_len)
+{
+  uint64_t prev_end = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    const uint8_t *dir =
+        payload + NETIPC_LOOKUP_HDR_LEN + (uint64_t)NETIPC_DIR_ENTRY_LEN * i;
+    uint32_t off = netipc__ld32(dir + LK_DIR_OFFSET);
+    uint32_t len = netipc__ld32(dir + LK_DIR_LENGTH);
+    if (off % NETIPC_ALIGNMENT != 0)
+      return NETIPC_ERR_BAD_ALIGNMENT;
+    if (len < min_len || len > max_len)
+      return NETIPC_ERR_BAD_LAYOUT;
+    if ((uint64_t)off + len > area_len)
+      return NETIPC_ERR_OUT_OF_BOUNDS;
+    if (i > 0 && off < prev_end)
+      return NETIPC_ERR_BAD_LAYOUT;
+    prev_end = (uint64_t)off + len;
+  }
+  return NETIPC_OK;
+}
+
+netipc_err
 netipc__cgl_rules(uint16_t status, uint16_t orch, uint32_t path_len,
                   uint32_t name_len, uint16_t labels)
 {

@@ -100,48 +100,13 @@ netipc_apps_lookup_req_encode(const uint32_t *pids, size_t n, void *buf,
   return NETIPC_OK;
 }
 
-/* Q4 b: the smallest (CGROUPS) or only (APPS) valid key length. */
-static bool
-req_key_len_ok(uint16_t method, uint32_t len)
-{
-  return method == NETIPC_METHOD_CGROUPS_LOOKUP
-             ? len >= NETIPC_CGROUPS_LOOKUP_MIN_KEY_LEN
-             : len == NETIPC_APPS_LOOKUP_KEY_LEN;
-}
-
-/* Q4: every directory entry, each completely before the next. */
-static netipc_err
-req_directory_check(uint16_t method, const uint8_t *p, uint32_t n,
-                    uint64_t area_len)
-{
-  uint64_t prev_end = 0;
-  for (uint32_t i = 0; i < n; i++) {
-    const uint8_t *dir = p + NETIPC_LOOKUP_HDR_LEN + NETIPC_DIR_ENTRY_LEN * i;
-    uint32_t off = netipc__ld32(dir + LK_DIR_OFFSET);
-    uint32_t len = netipc__ld32(dir + LK_DIR_LENGTH);
-    if (off % NETIPC_ALIGNMENT != 0)
-      return NETIPC_ERR_BAD_ALIGNMENT;
-    if (!req_key_len_ok(method, len))
-      return NETIPC_ERR_BAD_LAYOUT;
-    if ((uint64_t)off + len > area_len)
-      return NETIPC_ERR_OUT_OF_BOUNDS;
-    if (i > 0 && off < prev_end)
-      return NETIPC_ERR_BAD_LAYOUT;
-    prev_end = (uint64_t)off + len;
-  }
-  return NETIPC_OK;
-}
-
 /* Q5: the key bytes themselves. */
 static netipc_err
 req_keys_check(uint16_t method, const uint8_t *p, uint32_t n)
 {
-  const uint8_t *area =
-      p + NETIPC_LOOKUP_HDR_LEN + (uint64_t)NETIPC_DIR_ENTRY_LEN * n;
   for (uint32_t i = 0; i < n; i++) {
-    const uint8_t *dir = p + NETIPC_LOOKUP_HDR_LEN + NETIPC_DIR_ENTRY_LEN * i;
-    const uint8_t *key = area + netipc__ld32(dir + LK_DIR_OFFSET);
-    uint32_t len = netipc__ld32(dir + LK_DIR_LENGTH);
+    uint32_t len;
+    const uint8_t *key = netipc__lk_entry(p, n, i, &len);
     if (method == NETIPC_METHOD_APPS_LOOKUP) {
       if (netipc__ld32(key + LK_APPS_KEY_RESERVED) != 0)
         return NETIPC_ERR_BAD_LAYOUT;
@@ -165,7 +130,11 @@ req_decode(uint16_t method, const void *payload, size_t len,
   if (err != NETIPC_OK)
     return err;
   const uint8_t *p = payload;
-  err = req_directory_check(method, p, n, len - dir_end);
+  bool apps = method == NETIPC_METHOD_APPS_LOOKUP;
+  err = netipc__lk_directory_check(
+      p, n, len - dir_end,
+      apps ? NETIPC_APPS_LOOKUP_KEY_LEN : NETIPC_CGROUPS_LOOKUP_MIN_KEY_LEN,
+      apps ? NETIPC_APPS_LOOKUP_KEY_LEN : UINT32_MAX);
   if (err == NETIPC_OK)
     err = req_keys_check(method, p, n);
   if (err != NETIPC_OK)
@@ -200,12 +169,7 @@ req_key(const netipc_lookup_req_view *v, uint16_t method, uint32_t index,
     return NETIPC_ERR_INVALID_ARG;
   if (index >= v->item_count)
     return NETIPC_ERR_OUT_OF_BOUNDS;
-  const uint8_t *dir =
-      v->payload + NETIPC_LOOKUP_HDR_LEN + (uint64_t)NETIPC_DIR_ENTRY_LEN * index;
-  *key = v->payload + NETIPC_LOOKUP_HDR_LEN +
-         (uint64_t)NETIPC_DIR_ENTRY_LEN * v->item_count +
-         netipc__ld32(dir + LK_DIR_OFFSET);
-  *len = netipc__ld32(dir + LK_DIR_LENGTH);
+  *key = netipc__lk_entry(v->payload, v->item_count, index, len);
   return NETIPC_OK;
 }
 

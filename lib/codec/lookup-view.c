@@ -153,34 +153,6 @@ apl_item_check(const uint8_t *item, uint32_t m)
   return err;
 }
 
-static const uint8_t *
-lk_dir(const uint8_t *payload, uint32_t i)
-{
-  return payload + NETIPC_LOOKUP_HDR_LEN + (uint64_t)NETIPC_DIR_ENTRY_LEN * i;
-}
-
-/* V4: every directory entry, in order, each before the next. */
-static netipc_err
-resp_directory_check(const uint8_t *p, uint32_t n, uint32_t h,
-                     uint64_t area_len)
-{
-  uint64_t prev_end = 0;
-  for (uint32_t i = 0; i < n; i++) {
-    uint32_t off = netipc__ld32(lk_dir(p, i) + LK_DIR_OFFSET);
-    uint32_t len = netipc__ld32(lk_dir(p, i) + LK_DIR_LENGTH);
-    if (off % NETIPC_ALIGNMENT != 0)
-      return NETIPC_ERR_BAD_ALIGNMENT;
-    if (len < h)
-      return NETIPC_ERR_BAD_LAYOUT;
-    if ((uint64_t)off + len > area_len)
-      return NETIPC_ERR_OUT_OF_BOUNDS;
-    if (i > 0 && off < prev_end)
-      return NETIPC_ERR_BAD_LAYOUT;
-    prev_end = (uint64_t)off + len;
-  }
-  return NETIPC_OK;
-}
-
 static netipc_err
 resp_decode(uint16_t method, const void *payload, size_t len,
             netipc_lookup_view *out)
@@ -195,10 +167,10 @@ resp_decode(uint16_t method, const void *payload, size_t len,
   bool apps = method == NETIPC_METHOD_APPS_LOOKUP;
   uint32_t h = apps ? NETIPC_APPS_LOOKUP_ITEM_HDR_LEN
                     : NETIPC_CGROUPS_LOOKUP_ITEM_HDR_LEN;
-  err = resp_directory_check(p, n, h, len - dir_end);
+  err = netipc__lk_directory_check(p, n, len - dir_end, h, UINT32_MAX);
   for (uint32_t i = 0; err == NETIPC_OK && i < n; i++) {
-    const uint8_t *item = p + dir_end + netipc__ld32(lk_dir(p, i));
-    uint32_t m = netipc__ld32(lk_dir(p, i) + LK_DIR_LENGTH);
+    uint32_t m;
+    const uint8_t *item = netipc__lk_entry(p, n, i, &m);
     err = apps ? apl_item_check(item, m) : cgl_item_check(item, m);
   }
   if (err != NETIPC_OK)
@@ -233,11 +205,7 @@ netipc_lookup_resp_item_bytes(const netipc_lookup_view *v, uint32_t index,
     return NETIPC_ERR_INVALID_ARG;
   if (index >= v->item_count)
     return NETIPC_ERR_OUT_OF_BOUNDS;
-  const uint8_t *dir = lk_dir(v->payload, index);
-  *item = v->payload + NETIPC_LOOKUP_HDR_LEN +
-          (uint64_t)NETIPC_DIR_ENTRY_LEN * v->item_count +
-          netipc__ld32(dir + LK_DIR_OFFSET);
-  *len = netipc__ld32(dir + LK_DIR_LENGTH);
+  *item = netipc__lk_entry(v->payload, v->item_count, index, len);
   return NETIPC_OK;
 }
 

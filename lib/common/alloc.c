@@ -60,14 +60,17 @@ netipc__strdup(const char *s)
 }
 
 netipc_err
-netipc__grow(void *buf_ptr, size_t *cap, size_t need)
+netipc__grow_max(void *buf_ptr, size_t *cap, size_t need, size_t max)
 {
   void **buf = buf_ptr;
   if (need <= *cap)
     return NETIPC_OK;
-  /* At least double, so n growing appends cost O(n) copies in total; if
-   * the doubled size cannot be had, the exact size still may. */
+  /* At least double, so n growing appends cost O(n) copies in total, but
+   * never past max (a caller's bound); if the doubled size cannot be had,
+   * the exact size still may. */
   size_t want = *cap <= SIZE_MAX / 2 && 2 * *cap > need ? 2 * *cap : need;
+  if (want > max)
+    want = max > need ? max : need;
   void *p = netipc__realloc(*buf, want);
   if (p == NULL && want != need)
     p = netipc__realloc(*buf, want = need);
@@ -76,4 +79,10 @@ netipc__grow(void *buf_ptr, size_t *cap, size_t need)
   *buf = p;
   *cap = want;
   return NETIPC_OK;
+}
+
+netipc_err
+netipc__grow(void *buf_ptr, size_t *cap, size_t need)
+{
+  return netipc__grow_max(buf_ptr, cap, need, SIZE_MAX);
 }

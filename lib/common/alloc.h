@@ -27,6 +27,10 @@ char *netipc__strdup(const char *s);
  */
 netipc_err netipc__grow(void *buf_ptr, size_t *cap, size_t need);
 
+/* The same, never growing the capacity past max (unless need is larger). */
+netipc_err netipc__grow_max(void *buf_ptr, size_t *cap, size_t need,
+                            size_t max);
+
 /*
  * Test hook: make the n-th allocation from now (1 = the next) fail, and
  * every one after it succeed again; 0 disables. Not thread-safe: tests

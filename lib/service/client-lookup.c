@@ -120,7 +120,8 @@ lk_reserve(netipc_client *c, lk_call *lc, uint32_t len, uint8_t **dst)
   if (lc->over_ceiling || end > c->lookup_max_bytes) {
     lc->over_ceiling = true; /* judged when every exchange is done */
   } else {
-    netipc_err err = netipc__grow(&c->lookup, &c->lookup_cap, (size_t)end);
+    netipc_err err = netipc__grow_max(&c->lookup, &c->lookup_cap, (size_t)end,
+                                      c->lookup_max_bytes);
     if (err != NETIPC_OK)
       return NETIPC_ERR_OVERFLOW; /* a local allocation failure (8.6) */
     memset(c->lookup + lc->size, 0, (size_t)(at - lc->size));
@@ -263,9 +264,10 @@ lk_grow_request(netipc_client *c, uint64_t q)
 static netipc_err
 lk_key_too_large(netipc_client *c, lk_call *lc)
 {
-  uint64_t q = lk_apps(lc) ? NETIPC_APPS_LOOKUP_ONE_KEY_LEN
-                           : NETIPC_CGROUPS_LOOKUP_ONE_KEY_BASE +
-                                 (uint64_t)lc->paths[lc->start].len;
+  /* The one-key request size, from the formula the chunking uses. */
+  uint64_t q = lk_apps(lc)
+                   ? netipc_apps_lookup_req_size(1)
+                   : netipc_cgroups_lookup_req_size(lc->paths + lc->start, 1);
   if (c->tcfg.max_request_payload_bytes >= q)
     return lk_grow_request(c, q);
   if (lk_apps(lc))
@@ -339,7 +341,9 @@ lk_run(netipc_client *c, lk_call *lc, uint32_t timeout_ms,
   uint64_t deadline =
       netipc__now_ms() + (timeout_ms != 0 ? timeout_ms : c->timeout_ms);
   lc->size = lk_dir_end(lc->n);
-  if (netipc__grow(&c->lookup, &c->lookup_cap, (size_t)lc->size) != NETIPC_OK)
+  if (lc->size > SIZE_MAX ||
+      netipc__grow_max(&c->lookup, &c->lookup_cap, (size_t)lc->size,
+                       c->lookup_max_bytes) != NETIPC_OK)
     return netipc__client_fail(c, NETIPC_ERR_OVERFLOW, false);
   uint32_t subcalls = 0;
   for (;;) {

@@ -188,8 +188,11 @@ static netipc_err
 session_reassemble(netipc_session *s, const netipc_header *h, size_t first,
                    uint64_t deadline, const netipc_abort *abort)
 {
-  /* payload_len is within the agreed limit: the buffer stays bounded. */
-  netipc_err err = netipc__grow(&s->message, &s->message_cap, h->payload_len);
+  /* payload_len is within the agreed limit, and so is the buffer. */
+  uint32_t limit, items;
+  session_limits(s, true, &limit, &items);
+  netipc_err err =
+      netipc__grow_max(&s->message, &s->message_cap, h->payload_len, limit);
   if (err != NETIPC_OK)
     return err;
   memcpy(s->message, s->packet + NETIPC_HEADER_LEN, first);
