@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "lookup-answers.h"
+#include "strview.h"
 
 #define OTHER_STARTTIME_BASE 5000u
 
@@ -28,15 +29,6 @@ void
 lookup_answers_set_generation(uint64_t g)
 {
   answers_generation = g;
-}
-
-static netipc_string_view
-str_view(const char *s)
-{
-  netipc_string_view v;
-  v.ptr = s;
-  v.len = (uint32_t)strlen(s);
-  return v;
 }
 
 static int
@@ -58,9 +50,9 @@ cgroups_answer(netipc_string_view path, const char *big_name,
   if (path_is(path, "/cg/a")) {
     it->status = NETIPC_CGROUPS_LOOKUP_KNOWN;
     it->orchestrator = NETIPC_ORCHESTRATOR_K8S;
-    it->name = str_view("pod-a");
-    label->key = str_view("k");
-    label->value = str_view("v");
+    it->name = sv("pod-a");
+    label->key = sv("k");
+    label->value = sv("v");
     it->labels = label;
     it->label_count = 1;
   } else if (path_is(path, "/cg/big")) {
@@ -71,29 +63,10 @@ cgroups_answer(netipc_string_view path, const char *big_name,
   } else if (path_is(path, "/cg/c")) {
     it->status = NETIPC_CGROUPS_LOOKUP_KNOWN;
     it->orchestrator = NETIPC_ORCHESTRATOR_SYSTEMD;
-    it->name = str_view("pod-c");
+    it->name = sv("pod-c");
   } else {
     it->status = NETIPC_CGROUPS_LOOKUP_UNKNOWN_PERMANENT;
   }
-}
-
-static int
-cgroups_answers(const netipc_lookup_req_view *req, netipc_lookup_builder *b)
-{
-  char big_name[LOOKUP_ANSWERS_BIG_NAME_LEN]; /* per call: handlers run
-                                                 concurrently */
-  memset(big_name, 'x', sizeof big_name);
-  for (uint32_t i = 0; i < req->item_count; i++) {
-    netipc_string_view path;
-    netipc_cgroups_lookup_item it;
-    netipc_lookup_label label;
-    if (netipc_cgroups_lookup_req_path(req, i, &path) != NETIPC_OK)
-      return -1;
-    cgroups_answer(path, big_name, &it, &label);
-    if (netipc_cgroups_lookup_builder_add_key(b, &it) != NETIPC_OK)
-      return -1;
-  }
-  return 0;
 }
 
 /* ---- APPS_LOOKUP ------------------------------------------------------- */
@@ -112,11 +85,11 @@ apps_answer(uint32_t pid, netipc_apps_lookup_item *it,
     it->orchestrator = NETIPC_ORCHESTRATOR_DOCKER;
     it->uid = 1000;
     it->starttime = 4242;
-    it->comm = str_view("nginx");
-    it->cgroup_path = str_view("/docker/abc");
-    it->cgroup_name = str_view("web");
-    label->key = str_view("role");
-    label->value = str_view("api");
+    it->comm = sv("nginx");
+    it->cgroup_path = sv("/docker/abc");
+    it->cgroup_name = sv("web");
+    label->key = sv("role");
+    label->value = sv("api");
     it->labels = label;
     it->label_count = 1;
     break;
@@ -124,7 +97,7 @@ apps_answer(uint32_t pid, netipc_apps_lookup_item *it,
     it->cgroup_status = NETIPC_APPS_CGROUP_HOST_ROOT;
     it->uid = 0;
     it->starttime = 4343;
-    it->comm = str_view("sshd");
+    it->comm = sv("sshd");
     break;
   case 1003:
     it->status = NETIPC_APPS_LOOKUP_UNKNOWN;
@@ -135,32 +108,49 @@ apps_answer(uint32_t pid, netipc_apps_lookup_item *it,
     it->cgroup_status = NETIPC_APPS_CGROUP_UNKNOWN_RETRY_LATER;
     it->uid = 1001;
     it->starttime = 4444;
-    it->comm = str_view("worker");
-    it->cgroup_path = str_view("/pending");
+    it->comm = sv("worker");
+    it->cgroup_path = sv("/pending");
     break;
   default:
     it->cgroup_status = NETIPC_APPS_CGROUP_KNOWN;
     it->orchestrator = NETIPC_ORCHESTRATOR_SYSTEMD;
     it->uid = 1000;
     it->starttime = OTHER_STARTTIME_BASE + (uint64_t)pid;
-    it->comm = str_view("proc");
-    it->cgroup_path = str_view("/cg/x");
-    it->cgroup_name = str_view("n");
+    it->comm = sv("proc");
+    it->cgroup_path = sv("/cg/x");
+    it->cgroup_name = sv("n");
     break;
   }
 }
 
+/* ---- both --------------------------------------------------------------- */
+
+/* Add the answer to every key of *req (either method) to b. */
 static int
-apps_answers(const netipc_lookup_req_view *req, netipc_lookup_builder *b)
+answer_keys(const netipc_lookup_req_view *req, netipc_lookup_builder *b)
 {
+  char big_name[LOOKUP_ANSWERS_BIG_NAME_LEN]; /* per call: handlers run
+                                                 concurrently */
+  memset(big_name, 'x', sizeof big_name);
   for (uint32_t i = 0; i < req->item_count; i++) {
-    uint32_t pid;
-    netipc_apps_lookup_item it;
     netipc_lookup_label label;
-    if (netipc_apps_lookup_req_pid(req, i, &pid) != NETIPC_OK)
-      return -1;
-    apps_answer(pid, &it, &label);
-    if (netipc_apps_lookup_builder_add(b, &it) != NETIPC_OK)
+    netipc_err err;
+    if (req->method == NETIPC_METHOD_APPS_LOOKUP) {
+      uint32_t pid;
+      netipc_apps_lookup_item it;
+      if (netipc_apps_lookup_req_pid(req, i, &pid) != NETIPC_OK)
+        return -1;
+      apps_answer(pid, &it, &label);
+      err = netipc_apps_lookup_builder_add(b, &it);
+    } else {
+      netipc_string_view path;
+      netipc_cgroups_lookup_item it;
+      if (netipc_cgroups_lookup_req_path(req, i, &path) != NETIPC_OK)
+        return -1;
+      cgroups_answer(path, big_name, &it, &label);
+      err = netipc_cgroups_lookup_builder_add_key(b, &it);
+    }
+    if (err != NETIPC_OK)
       return -1;
   }
   return 0;
@@ -174,12 +164,8 @@ lookup_answers_handler(void *user, const netipc_lookup_req_view *req,
   if (req == NULL || b == NULL)
     return -1;
   netipc_lookup_builder_set_generation(b, answers_generation);
-  switch (req->method) {
-  case NETIPC_METHOD_CGROUPS_LOOKUP:
-    return cgroups_answers(req, b);
-  case NETIPC_METHOD_APPS_LOOKUP:
-    return apps_answers(req, b);
-  default:
+  if (req->method != NETIPC_METHOD_CGROUPS_LOOKUP &&
+      req->method != NETIPC_METHOD_APPS_LOOKUP)
     return -1;
-  }
+  return answer_keys(req, b);
 }

@@ -227,28 +227,34 @@ lkh_apps_item_ok(const netipc_lookup_view *v, uint32_t i, uint32_t pid,
          labels_ok(&it.labels, a.labels, w->label_count);
 }
 
-uint32_t
-lkh_cg_first_bad(const netipc_lookup_view *v, const netipc_string_view *keys,
-                 uint32_t n, uint32_t pad, uint32_t oversized_at)
+/* Both first_bad checkers: the items against keys (CGROUPS_LOOKUP) or
+   pids (apps). */
+static uint32_t
+first_bad(const netipc_lookup_view *v, int apps,
+          const netipc_string_view *keys, const uint32_t *pids, uint32_t n,
+          uint32_t pad, uint32_t oversized_at)
 {
   if (v->item_count != n)
     return 0;
   for (uint32_t i = 0; i < n; i++)
-    if (!lkh_cg_item_ok(v, i, keys[i], pad, i == oversized_at))
+    if (apps ? !lkh_apps_item_ok(v, i, pids[i], pad, i == oversized_at)
+             : !lkh_cg_item_ok(v, i, keys[i], pad, i == oversized_at))
       return i;
   return n;
+}
+
+uint32_t
+lkh_cg_first_bad(const netipc_lookup_view *v, const netipc_string_view *keys,
+                 uint32_t n, uint32_t pad, uint32_t oversized_at)
+{
+  return first_bad(v, 0, keys, NULL, n, pad, oversized_at);
 }
 
 uint32_t
 lkh_apps_first_bad(const netipc_lookup_view *v, const uint32_t *pids,
                    uint32_t n, uint32_t pad, uint32_t oversized_at)
 {
-  if (v->item_count != n)
-    return 0;
-  for (uint32_t i = 0; i < n; i++)
-    if (!lkh_apps_item_ok(v, i, pids[i], pad, i == oversized_at))
-      return i;
-  return n;
+  return first_bad(v, 1, NULL, pids, n, pad, oversized_at);
 }
 
 /* ---------------------------------------------------------------- */

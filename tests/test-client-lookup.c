@@ -20,8 +20,10 @@
 
 #include <netipc/service.h>
 
+#include "bytes.h"
 #include "lookup-helpers.h"
 #include "service-helpers.h"
+#include "strview.h"
 #include "tap.h"
 
 #define PLAN 190
@@ -34,19 +36,6 @@
 #define BIG_TIMEOUT_MS 120000u
 
 static char run_dir[64];
-
-static netipc_string_view
-sv(const char *s)
-{
-  netipc_string_view v = {s, (uint32_t)strlen(s)};
-  return v;
-}
-
-static uint64_t
-align8(uint64_t x)
-{
-  return (x + 7) & ~(uint64_t)7;
-}
 
 /* Exchanges 8.1 needs for paths with request limit L (every key fits). */
 static unsigned
@@ -524,61 +513,48 @@ test_zero_keys(uint16_t method, const char *svc)
 /* 32768 keys against a managed server                               */
 /* ---------------------------------------------------------------- */
 
+/* 5 checks: BIG_N keys of the method over c (over names the transport)
+   against the managed server whose state is st. */
 static void
-big_cgroups(lkh_state *st, const char *svc, netipc_client *c,
-            const char *over)
+big_call(lkh_state *st, const char *svc, netipc_client *c, const char *over,
+         uint16_t method)
 {
-  netipc_string_view *keys = lkh_paths_new(BIG_N);
-  unsigned want = cg_exchanges(keys, BIG_N, NETIPC_CLIENT_REQUEST_DEFAULT);
+  int apps = method == NETIPC_METHOD_APPS_LOOKUP;
+  netipc_string_view *keys = apps ? NULL : lkh_paths_new(BIG_N);
+  uint32_t *pids = apps ? pids_new(BIG_N, 100000) : NULL;
+  unsigned want = apps ? apps_exchanges(BIG_N, NETIPC_CLIENT_REQUEST_DEFAULT)
+                       : cg_exchanges(keys, BIG_N,
+                                      NETIPC_CLIENT_REQUEST_DEFAULT);
   uint32_t calls0 = svc_status(c).call_count;
   unsigned handler0 = atomic_load(&st->calls), keys0 = atomic_load(&st->keys);
   netipc_lookup_view v;
   netipc_err err =
-      netipc_client_cgroups_lookup(c, keys, BIG_N, BIG_TIMEOUT_MS, &v);
-  is_err(err, NETIPC_OK, "%s: %u cgroup paths (%s)", over, BIG_N, svc);
-  uint32_t bad = err == NETIPC_OK ? lkh_cg_first_bad(&v, keys, BIG_N, 0,
-                                                     UINT32_MAX)
-                                  : 0;
+      apps ? netipc_client_apps_lookup(c, pids, BIG_N, BIG_TIMEOUT_MS, &v)
+           : netipc_client_cgroups_lookup(c, keys, BIG_N, BIG_TIMEOUT_MS, &v);
+  is_err(err, NETIPC_OK, "%s: %u %s (%s)", over, BIG_N,
+         apps ? "PIDs" : "cgroup paths", svc);
+  uint32_t bad = 0;
+  if (err == NETIPC_OK)
+    bad = apps ? lkh_apps_first_bad(&v, pids, BIG_N, 0, UINT32_MAX)
+               : lkh_cg_first_bad(&v, keys, BIG_N, 0, UINT32_MAX);
   is_uint(bad, BIG_N, "%s: every item in order with its derived answer",
           over);
-  ok(err == NETIPC_OK && v.generation == st->generation &&
-         v.method == NETIPC_METHOD_CGROUPS_LOOKUP,
+  ok(err == NETIPC_OK && v.generation == st->generation && v.method == method,
      "%s: the server's generation", over);
-  is_uint(svc_status(c).call_count - calls0, want,
-          "%s: %u exchanges, as 8.1 splits them", over, want);
+  if (apps)
+    is_uint(svc_status(c).call_count - calls0, want,
+            "%s: %u exchanges = ceil(%u / 63)", over, want, BIG_N);
+  else
+    is_uint(svc_status(c).call_count - calls0, want,
+            "%s: %u exchanges, as 8.1 splits them", over, want);
   ok(atomic_load(&st->calls) - handler0 == want &&
          atomic_load(&st->keys) - keys0 == BIG_N,
      "%s: the server answered %u requests holding each key once", over,
      want);
-  lkh_paths_free(keys, BIG_N);
-}
-
-static void
-big_apps(lkh_state *st, const char *svc, netipc_client *c, const char *over)
-{
-  uint32_t *pids = pids_new(BIG_N, 100000);
-  unsigned want = apps_exchanges(BIG_N, NETIPC_CLIENT_REQUEST_DEFAULT);
-  uint32_t calls0 = svc_status(c).call_count;
-  unsigned handler0 = atomic_load(&st->calls), keys0 = atomic_load(&st->keys);
-  netipc_lookup_view v;
-  netipc_err err =
-      netipc_client_apps_lookup(c, pids, BIG_N, BIG_TIMEOUT_MS, &v);
-  is_err(err, NETIPC_OK, "%s: %u PIDs (%s)", over, BIG_N, svc);
-  uint32_t bad =
-      err == NETIPC_OK ? lkh_apps_first_bad(&v, pids, BIG_N, 0, UINT32_MAX)
-                       : 0;
-  is_uint(bad, BIG_N, "%s: every item in order with its derived answer",
-          over);
-  ok(err == NETIPC_OK && v.generation == st->generation &&
-         v.method == NETIPC_METHOD_APPS_LOOKUP,
-     "%s: the server's generation", over);
-  is_uint(svc_status(c).call_count - calls0, want,
-          "%s: %u exchanges = ceil(%u / 63)", over, want, BIG_N);
-  ok(atomic_load(&st->calls) - handler0 == want &&
-         atomic_load(&st->keys) - keys0 == BIG_N,
-     "%s: the server answered %u requests holding each key once", over,
-     want);
-  free(pids);
+  if (apps)
+    free(pids);
+  else
+    lkh_paths_free(keys, BIG_N);
 }
 
 static void
@@ -586,10 +562,10 @@ test_big(lkh_state *cgs, const char *cg_svc, lkh_state *aps,
          const char *apps_svc)
 {
   netipc_client *c = client_of(cg_svc, NETIPC_METHOD_CGROUPS_LOOKUP);
-  big_cgroups(cgs, cg_svc, c, "UDS");
+  big_call(cgs, cg_svc, c, "UDS", NETIPC_METHOD_CGROUPS_LOOKUP);
   netipc_client_destroy(c);
   c = client_of(apps_svc, NETIPC_METHOD_APPS_LOOKUP);
-  big_apps(aps, apps_svc, c, "UDS");
+  big_call(aps, apps_svc, c, "UDS", NETIPC_METHOD_APPS_LOOKUP);
   netipc_client_destroy(c);
 }
 
@@ -648,61 +624,62 @@ apps_first_is(const lkh_record *r, uint32_t index)
   return r->first_pid == 7000 + index;
 }
 
+/* 6 checks: SUFFIX_N keys of the method with large answers, response
+   limit SUFFIX_RS, the handler answering key SUFFIX_OVER OVERSIZED_ITEM. */
+static void
+suffix_run(uint16_t method, uint64_t gen)
+{
+  int apps = method == NETIPC_METHOD_APPS_LOOKUP;
+  const char *what = apps ? "apps" : "cgroups";
+  uint32_t *pids = NULL;
+  lkh_state st;
+  lkh_state_init(&st, gen);
+  atomic_store(&st.name_pad, SUFFIX_PAD);
+  if (apps) {
+    atomic_store(&st.oversized_pid, 7000 + SUFFIX_OVER);
+    pids = pids_new(SUFFIX_N, 7000);
+  } else {
+    suffix_keys = lkh_paths_new(SUFFIX_N);
+    memcpy(st.oversized_path, suffix_keys[SUFFIX_OVER].ptr,
+           suffix_keys[SUFFIX_OVER].len);
+  }
+  netipc_server *s =
+      lkh_server_start(run_dir, "cl-sfx", method, &st, 0, SUFFIX_RS, 0);
+  netipc_client *c = client_of("cl-sfx", method);
+  netipc_lookup_view v;
+  netipc_err err =
+      apps ? netipc_client_apps_lookup(c, pids, SUFFIX_N, 0, &v)
+           : netipc_client_cgroups_lookup(c, suffix_keys, SUFFIX_N, 0, &v);
+  is_err(err, NETIPC_OK, "%s, response limit %u, large items: OK", what,
+         SUFFIX_RS);
+  uint32_t good = 0;
+  if (err == NETIPC_OK)
+    good = apps ? lkh_apps_first_bad(&v, pids, SUFFIX_N, SUFFIX_PAD,
+                                     SUFFIX_OVER)
+                : lkh_cg_first_bad(&v, suffix_keys, SUFFIX_N, SUFFIX_PAD,
+                                   SUFFIX_OVER);
+  is_uint(good, SUFFIX_N,
+          "%s: complete, in order, the handler's OVERSIZED_ITEM kept", what);
+  ok(err == NETIPC_OK && v.generation == gen, "%s: generation %llu", what,
+     (unsigned long long)gen);
+  uint32_t calls = svc_status(c).call_count;
+  is_uint(atomic_load(&st.calls), calls, "%s: one handler call per exchange",
+          what);
+  check_suffix_records(&st, calls, what, apps ? apps_first_is : cg_first_is);
+  netipc_client_destroy(c);
+  netipc_server_destroy(s);
+  lkh_state_destroy(&st);
+  if (apps)
+    free(pids);
+  else
+    lkh_paths_free(suffix_keys, SUFFIX_N);
+}
+
 static void
 test_suffix(void)
 {
-  lkh_state st;
-  lkh_state_init(&st, 42);
-  atomic_store(&st.name_pad, SUFFIX_PAD);
-  suffix_keys = lkh_paths_new(SUFFIX_N);
-  memcpy(st.oversized_path, suffix_keys[SUFFIX_OVER].ptr,
-         suffix_keys[SUFFIX_OVER].len);
-  netipc_server *s = lkh_server_start(
-      run_dir, "cl-sfx", NETIPC_METHOD_CGROUPS_LOOKUP, &st, 0, SUFFIX_RS, 0);
-  netipc_client *c = client_of("cl-sfx", NETIPC_METHOD_CGROUPS_LOOKUP);
-  netipc_lookup_view v;
-  netipc_err err =
-      netipc_client_cgroups_lookup(c, suffix_keys, SUFFIX_N, 0, &v);
-  is_err(err, NETIPC_OK, "cgroups, response limit %u, large items: OK",
-         SUFFIX_RS);
-  is_uint(err == NETIPC_OK ? lkh_cg_first_bad(&v, suffix_keys, SUFFIX_N,
-                                              SUFFIX_PAD, SUFFIX_OVER)
-                           : 0,
-          SUFFIX_N,
-          "cgroups: complete, in order, the handler's OVERSIZED_ITEM kept");
-  ok(err == NETIPC_OK && v.generation == 42, "cgroups: generation 42");
-  uint32_t calls = svc_status(c).call_count;
-  is_uint(atomic_load(&st.calls), calls,
-          "cgroups: one handler call per exchange");
-  check_suffix_records(&st, calls, "cgroups", cg_first_is);
-  netipc_client_destroy(c);
-  netipc_server_destroy(s);
-  lkh_state_destroy(&st);
-  lkh_paths_free(suffix_keys, SUFFIX_N);
-
-  lkh_state_init(&st, 43);
-  atomic_store(&st.name_pad, SUFFIX_PAD);
-  atomic_store(&st.oversized_pid, 7000 + SUFFIX_OVER);
-  s = lkh_server_start(run_dir, "cl-sfx", NETIPC_METHOD_APPS_LOOKUP, &st, 0,
-                       SUFFIX_RS, 0);
-  c = client_of("cl-sfx", NETIPC_METHOD_APPS_LOOKUP);
-  uint32_t *pids = pids_new(SUFFIX_N, 7000);
-  err = netipc_client_apps_lookup(c, pids, SUFFIX_N, 0, &v);
-  is_err(err, NETIPC_OK, "apps, response limit %u, large items: OK",
-         SUFFIX_RS);
-  is_uint(err == NETIPC_OK ? lkh_apps_first_bad(&v, pids, SUFFIX_N,
-                                                SUFFIX_PAD, SUFFIX_OVER)
-                           : 0,
-          SUFFIX_N,
-          "apps: complete, in order, the handler's OVERSIZED_ITEM kept");
-  ok(err == NETIPC_OK && v.generation == 43, "apps: generation 43");
-  calls = svc_status(c).call_count;
-  is_uint(atomic_load(&st.calls), calls, "apps: one handler call per exchange");
-  check_suffix_records(&st, calls, "apps", apps_first_is);
-  free(pids);
-  netipc_client_destroy(c);
-  netipc_server_destroy(s);
-  lkh_state_destroy(&st);
+  suffix_run(NETIPC_METHOD_CGROUPS_LOOKUP, 42);
+  suffix_run(NETIPC_METHOD_APPS_LOOKUP, 43);
 }
 
 /* A handler OVERSIZED_ITEM in one exchange: delivered, never asked again. */
@@ -1188,12 +1165,12 @@ test_shm(void)
   netipc_client *c = shm_client("cl-shm-cg", NETIPC_METHOD_CGROUPS_LOOKUP);
   is_uint(svc_status(c).session.selected_profile, NETIPC_PROFILE_SHM_HYBRID,
           "cgroups client: SHM_HYBRID selected");
-  big_cgroups(&cgs, "cl-shm-cg", c, "SHM");
+  big_call(&cgs, "cl-shm-cg", c, "SHM", NETIPC_METHOD_CGROUPS_LOOKUP);
   netipc_client_destroy(c);
   c = shm_client("cl-shm-ap", NETIPC_METHOD_APPS_LOOKUP);
   is_uint(svc_status(c).session.selected_profile, NETIPC_PROFILE_SHM_HYBRID,
           "apps client: SHM_HYBRID selected");
-  big_apps(&aps, "cl-shm-ap", c, "SHM");
+  big_call(&aps, "cl-shm-ap", c, "SHM", NETIPC_METHOD_APPS_LOOKUP);
   netipc_client_destroy(c);
   netipc_server_destroy(s1);
   netipc_server_destroy(s2);

@@ -12,6 +12,7 @@
 
 #include <netipc/codec.h>
 
+#include "bytes.h"
 #include "tap.h"
 
 #define PLAN 105
@@ -21,35 +22,6 @@ static const uint8_t example_le[32] = {
     0x00, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00,
     0x00, 0x05, 0x00, 0x00, 0x00, 0x61, 0x62, 0x63, 0x00, 0x00, 0x00,
     0x00, 0x00, 0x68, 0x65, 0x6c, 0x6c, 0x6f, 0x00, 0x00, 0x00};
-
-static void
-put32(uint8_t *p, size_t off, uint32_t v)
-{
-  memcpy(p + off, &v, sizeof v);
-}
-
-static uint32_t
-get32(const uint8_t *p, size_t off)
-{
-  uint32_t v;
-  memcpy(&v, p + off, sizeof v);
-  return v;
-}
-
-static int
-host_is_le(void)
-{
-  uint16_t x = 1;
-  uint8_t b;
-  memcpy(&b, &x, 1);
-  return b == 1;
-}
-
-static size_t
-align8(size_t x)
-{
-  return (x + 7) & ~(size_t)7;
-}
 
 /*
  * Reference encoder written from wire.md 7.2 encoder rules 1-3; the

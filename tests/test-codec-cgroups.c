@@ -12,53 +12,10 @@
 
 #include <netipc/codec.h>
 
+#include "bytes.h"
 #include "tap.h"
 
 #define PLAN 158
-
-/* ---- byte helpers ------------------------------------------------------ */
-
-static void
-put16(uint8_t *p, size_t off, uint16_t v)
-{
-  memcpy(p + off, &v, sizeof v);
-}
-
-static void
-put32(uint8_t *p, size_t off, uint32_t v)
-{
-  memcpy(p + off, &v, sizeof v);
-}
-
-static void
-put64(uint8_t *p, size_t off, uint64_t v)
-{
-  memcpy(p + off, &v, sizeof v);
-}
-
-static uint32_t
-get32(const uint8_t *p, size_t off)
-{
-  uint32_t v;
-  memcpy(&v, p + off, sizeof v);
-  return v;
-}
-
-static size_t
-align8(size_t x)
-{
-  return (x + 7) & ~(size_t)7;
-}
-
-static int
-all_bytes(const uint8_t *p, size_t n, uint8_t v)
-{
-  size_t i;
-  for (i = 0; i < n; i++)
-    if (p[i] != v)
-      return 0;
-  return 1;
-}
 
 /* ---- fixtures ---------------------------------------------------------- */
 

@@ -12,39 +12,11 @@
 
 #include <netipc/codec.h>
 
+#include "bytes.h"
 #include "tap.h"
 
 /* Checks outside test_error_strings, which adds two per error code. */
 #define PLAN_FIXED 115
-
-/* ---- host-order byte helpers ------------------------------------------ */
-
-static void
-put16(uint8_t *p, size_t off, uint16_t v)
-{
-  memcpy(p + off, &v, sizeof v);
-}
-
-static void
-put32(uint8_t *p, size_t off, uint32_t v)
-{
-  memcpy(p + off, &v, sizeof v);
-}
-
-static void
-put64(uint8_t *p, size_t off, uint64_t v)
-{
-  memcpy(p + off, &v, sizeof v);
-}
-
-static int
-host_is_le(void)
-{
-  uint16_t x = 1;
-  uint8_t b;
-  memcpy(&b, &x, 1);
-  return b == 1;
-}
 
 /* An outer header written by hand at the offsets of wire.md section 2. */
 static void

@@ -13,6 +13,7 @@
 
 #include <netipc/codec.h>
 
+#include "bytes.h"
 #include "tap.h"
 
 #define PLAN 217
@@ -29,35 +30,6 @@ static const uint8_t hello_example_le[76] = {
     0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00,
     0x00, 0x00, 0x00, 0x00, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11,
     0x00, 0x40, 0x03, 0x00};
-
-/* ---- byte helpers ------------------------------------------------------ */
-
-static void
-put16(uint8_t *p, size_t off, uint16_t v)
-{
-  memcpy(p + off, &v, sizeof v);
-}
-
-static void
-put32(uint8_t *p, size_t off, uint32_t v)
-{
-  memcpy(p + off, &v, sizeof v);
-}
-
-static void
-put64(uint8_t *p, size_t off, uint64_t v)
-{
-  memcpy(p + off, &v, sizeof v);
-}
-
-static int
-host_is_le(void)
-{
-  uint16_t x = 1;
-  uint8_t b;
-  memcpy(&b, &x, 1);
-  return b == 1;
-}
 
 static void
 make_header(uint8_t *b, uint16_t kind, uint16_t code, uint16_t status,

@@ -11,19 +11,10 @@
 
 #include <netipc/codec.h>
 
+#include "bytes.h"
 #include "tap.h"
 
 #define PLAN 25
-
-static int
-all_bytes(const uint8_t *p, size_t n, uint8_t v)
-{
-  size_t i;
-  for (i = 0; i < n; i++)
-    if (p[i] != v)
-      return 0;
-  return 1;
-}
 
 static void
 test_encode(void)

@@ -7,7 +7,9 @@
  *
  * Bad inputs are made by patching a valid payload so that, as far as
  * possible, only the check under test rejects it: without that check the
- * payload would be accepted or rejected with a different category.
+ * payload would be accepted or rejected with a different category. They
+ * are rows of mutate.h tables: description, fixture, length, the patched
+ * fields and the expected category.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -19,6 +21,9 @@
 #include <netipc/codec.h>
 #include <netipc/lookup.h>
 
+#include "bytes.h"
+#include "mutate.h"
+#include "strview.h"
 #include "tap.h"
 
 #define PLAN 130
@@ -26,67 +31,8 @@
 #define HDR NETIPC_LOOKUP_HDR_LEN
 #define DIRENT 8u /* one directory entry: u32 offset, u32 length */
 
-/* ---- byte helpers ------------------------------------------------------ */
-
-static void
-put16(uint8_t *p, size_t off, uint16_t v)
-{
-  memcpy(p + off, &v, sizeof v);
-}
-
-static void
-put32(uint8_t *p, size_t off, uint32_t v)
-{
-  memcpy(p + off, &v, sizeof v);
-}
-
-static uint16_t
-get16(const uint8_t *p, size_t off)
-{
-  uint16_t v;
-  memcpy(&v, p + off, sizeof v);
-  return v;
-}
-
-static uint32_t
-get32(const uint8_t *p, size_t off)
-{
-  uint32_t v;
-  memcpy(&v, p + off, sizeof v);
-  return v;
-}
-
-static size_t
-align8(size_t x)
-{
-  return (x + 7) & ~(size_t)7;
-}
-
-static int
-all_bytes(const uint8_t *p, size_t n, uint8_t v)
-{
-  size_t i;
-  for (i = 0; i < n; i++)
-    if (p[i] != v)
-      return 0;
-  return 1;
-}
-
-static netipc_string_view
-sv(const char *s)
-{
-  netipc_string_view v;
-  v.ptr = s;
-  v.len = (uint32_t)strlen(s);
-  return v;
-}
-
 /* Directory entry i of a request or response payload. */
-static size_t
-dir_off(uint32_t i)
-{
-  return HDR + DIRENT * (size_t)i;
-}
+#define DIR_OFF(i) (HDR + DIRENT * (size_t)(i))
 
 /*
  * Reference CGROUPS_LOOKUP request encoder written straight from lookups.md
@@ -102,8 +48,8 @@ ref_cg_req(const char *const *paths, uint32_t n, uint8_t *out, size_t cap)
   put32(out, 4, n);
   for (i = 0; i < n; i++) {
     size_t off = i == 0 ? 0 : align8(end), len = strlen(paths[i]) + 1;
-    put32(out, dir_off((uint32_t)i), (uint32_t)off);
-    put32(out, dir_off((uint32_t)i) + 4, (uint32_t)len);
+    put32(out, DIR_OFF((uint32_t)i), (uint32_t)off);
+    put32(out, DIR_OFF((uint32_t)i) + 4, (uint32_t)len);
     memcpy(out + k + off, paths[i], len);
     end = off + len;
   }
@@ -154,8 +100,8 @@ ap_copy(uint8_t *p)
   put16(p, 0, 1);
   put32(p, 4, 3);
   for (i = 0; i < 3; i++) {
-    put32(p, dir_off(i), NETIPC_APPS_LOOKUP_KEY_LEN * i);
-    put32(p, dir_off(i) + 4, NETIPC_APPS_LOOKUP_KEY_LEN);
+    put32(p, DIR_OFF(i), NETIPC_APPS_LOOKUP_KEY_LEN * i);
+    put32(p, DIR_OFF(i) + 4, NETIPC_APPS_LOOKUP_KEY_LEN);
     put32(p, AP_K + NETIPC_APPS_LOOKUP_KEY_LEN * i, ap_pids[i]);
   }
 }
@@ -165,6 +111,46 @@ ap_dec(const uint8_t *p, size_t len)
 {
   netipc_lookup_req_view v;
   return netipc_apps_lookup_req_decode(p, len, &v);
+}
+
+/* The fixtures of the bad-input tables, with the decoder they go to. */
+enum { CG, AP, AP_TO_CG, CG_TO_AP };
+static void
+ex_reset(uint8_t *p, const void *unused)
+{
+  (void)unused;
+  ex_copy(p);
+}
+
+static void
+ap_reset(uint8_t *p, const void *unused)
+{
+  (void)unused;
+  ap_copy(p);
+}
+
+static const mut_fixture fixtures[] = {
+    [CG] = {ex_reset, cg_dec, NULL},
+    [AP] = {ap_reset, ap_dec, NULL},
+    [AP_TO_CG] = {ap_reset, cg_dec, NULL},
+    [CG_TO_AP] = {ex_reset, ap_dec, NULL},
+};
+
+/* 2 checks: fixture f (of len bytes, 3 keys) decodes into a view of it. */
+static void
+decode_fixture(int f, uint8_t *buf, size_t len, uint16_t method,
+               netipc_lookup_req_view *v, const char *decodes,
+               const char *view_what)
+{
+  fixtures[f].reset(buf, NULL);
+  memset(v, 0xFF, sizeof *v);
+  is_err(method == NETIPC_METHOD_APPS_LOOKUP
+             ? netipc_apps_lookup_req_decode(buf, len, v)
+             : netipc_cgroups_lookup_req_decode(buf, len, v),
+         NETIPC_OK, "%s", decodes);
+  ok(v->payload == buf && v->payload_len == len && v->item_count == 3 &&
+         v->method == method,
+     "%s", view_what);
 }
 
 /* ---- CGROUPS_LOOKUP encoder -------------------------------------------- */
@@ -206,8 +192,8 @@ test_cg_encode_canonical(void)
              NETIPC_OK &&
          n == 87 && want == 87 && memcmp(buf, exp, want) == 0,
      "two keys of 16 and 30 bytes: 87 bytes, dir {0,17} {24,31}");
-  ok(get32(buf, dir_off(0)) == 0 && get32(buf, dir_off(0) + 4) == 17 &&
-         get32(buf, dir_off(1)) == 24 && get32(buf, dir_off(1) + 4) == 31 &&
+  ok(get32(buf, DIR_OFF(0)) == 0 && get32(buf, DIR_OFF(0) + 4) == 17 &&
+         get32(buf, DIR_OFF(1)) == 24 && get32(buf, DIR_OFF(1) + 4) == 31 &&
          all_bytes(buf + 32 + 17, 7, 0),
      "directory lengths include the NUL, gap bytes are zero");
 
@@ -352,8 +338,8 @@ test_apps_encode(void)
   {
     int keys_ok = get32(buf, 4) == 4;
     for (i = 0; i < 4; i++)
-      keys_ok &= get32(buf, dir_off(i)) == 8 * i &&
-                 get32(buf, dir_off(i) + 4) == NETIPC_APPS_LOOKUP_KEY_LEN &&
+      keys_ok &= get32(buf, DIR_OFF(i)) == 8 * i &&
+                 get32(buf, DIR_OFF(i) + 4) == NETIPC_APPS_LOOKUP_KEY_LEN &&
                  get32(buf, HDR + DIRENT * 4 + 8 * i) == dup[i] &&
                  get32(buf, HDR + DIRENT * 4 + 8 * i + 4) == 0;
     ok(keys_ok, "apps duplicates: directory {8i, 8}, PIDs verbatim");
@@ -405,13 +391,9 @@ test_cg_decode_valid(void)
   uint32_t i;
   int keys_ok = 1;
 
-  ex_copy(buf);
-  memset(&v, 0xFF, sizeof v);
-  is_err(netipc_cgroups_lookup_req_decode(buf, EX_LEN, &v), NETIPC_OK,
-         "9.1 request decodes");
-  ok(v.payload == buf && v.payload_len == EX_LEN && v.item_count == 3 &&
-         v.method == NETIPC_METHOD_CGROUPS_LOOKUP,
-     "view: payload, length 62, 3 keys, method CGROUPS_LOOKUP");
+  decode_fixture(CG, buf, EX_LEN, NETIPC_METHOD_CGROUPS_LOOKUP, &v,
+                 "9.1 request decodes",
+                 "view: payload, length 62, 3 keys, method CGROUPS_LOOKUP");
   for (i = 0; i < 3; i++) {
     size_t l = strlen(ex_paths[i]);
     memset(&p, 0, sizeof p);
@@ -491,8 +473,8 @@ test_cg_decode_accepts(void)
   /* A wider, non-alignment gap: key 1 moved from 8 to 24, key 2 to 32. */
   memset(buf, 0, sizeof buf);
   memcpy(buf, ex_bytes, EX_K + 6);
-  put32(buf, dir_off(1), 24);
-  put32(buf, dir_off(2), 32);
+  put32(buf, DIR_OFF(1), 24);
+  put32(buf, DIR_OFF(2), 32);
   memcpy(buf + EX_K + 24, "/cg/big", 8);
   memcpy(buf + EX_K + 32, "/cg/c", 6);
   memset(buf + EX_K + 6, 0x77, 18);
@@ -528,7 +510,7 @@ test_cg_decode_accepts(void)
     ok(netipc_cgroups_lookup_req_encode(&one, 1, buf, sizeof buf, &n) ==
                NETIPC_OK &&
            n == NETIPC_CGROUPS_LOOKUP_ONE_KEY_BASE + 1 &&
-           get32(buf, dir_off(0) + 4) == NETIPC_CGROUPS_LOOKUP_MIN_KEY_LEN &&
+           get32(buf, DIR_OFF(0) + 4) == NETIPC_CGROUPS_LOOKUP_MIN_KEY_LEN &&
            cg_dec(buf, n) == NETIPC_OK,
        "a 1-byte path (key length 2) round-trips");
   }
@@ -536,218 +518,172 @@ test_cg_decode_accepts(void)
 
 /* ---- CGROUPS_LOOKUP decoder: Q1-Q5 -------------------------------------- */
 
-static void
-test_cg_q1_q3(void)
-{
-  uint8_t buf[128];
+static const mut_case cg_q1_q3[] = {
+    {"Q1: 0 bytes: TRUNCATED", CG, 0, {AS_IS}, NETIPC_ERR_TRUNCATED},
+    {"Q1: 15 bytes: TRUNCATED", CG, HDR - 1, {AS_IS}, NETIPC_ERR_TRUNCATED},
+    {"Q1 before Q2: 15 bytes with layout 2: TRUNCATED", CG, HDR - 1,
+     {PUT16(0, 2)}, NETIPC_ERR_TRUNCATED},
+    /* Q2, each field alone (everything else valid). */
+    {"Q2: layout_version 0: BAD_LAYOUT", CG, EX_LEN, {PUT16(0, 0)},
+     NETIPC_ERR_BAD_LAYOUT},
+    {"Q2: layout_version 2: BAD_LAYOUT", CG, EX_LEN, {PUT16(0, 2)},
+     NETIPC_ERR_BAD_LAYOUT},
+    {"Q2: flags 0x8000: BAD_LAYOUT", CG, EX_LEN, {PUT16(2, 0x8000)},
+     NETIPC_ERR_BAD_LAYOUT},
+    {"Q2: reserved0 1: BAD_LAYOUT", CG, EX_LEN, {PUT32(8, 1)},
+     NETIPC_ERR_BAD_LAYOUT},
+    {"Q2: reserved1 0x80000000: BAD_LAYOUT", CG, EX_LEN,
+     {PUT32(12, 0x80000000u)}, NETIPC_ERR_BAD_LAYOUT},
+    {"Q2 before Q3: flags 1 and 1000 keys in 62 bytes: BAD_LAYOUT", CG,
+     EX_LEN, {PUT16(2, 1), PUT32(4, 1000)}, NETIPC_ERR_BAD_LAYOUT},
+    /* Q3: the directory does not fit. */
+    {"Q3: 6 keys need 64 bytes of 62: TRUNCATED", CG, EX_LEN,
+     {PUT32(4, 6)}, /* 16 + 48 = 64 > 62 */ NETIPC_ERR_TRUNCATED},
+    {"Q3: n = 2^29, 16 + 8n computed without wrap-around: TRUNCATED", CG,
+     EX_LEN, {PUT32(4, 0x20000000u)}, /* 16 + 8n = 2^32 + 16 in 32 bits */
+     NETIPC_ERR_TRUNCATED},
+    {"Q3: n = 0xFFFFFFFF: TRUNCATED", CG, EX_LEN, {PUT32(4, UINT32_MAX)},
+     NETIPC_ERR_TRUNCATED},
+    /* Exactly 16 + 8n bytes is not truncated: the entry is out of bounds. */
+    {"Q3 boundary: 1 key in exactly 24 bytes passes Q3, fails Q4c", CG,
+     HDR + DIRENT,
+     {PUT32(4, 1), PUT32(DIR_OFF(0) + 4, NETIPC_CGROUPS_LOOKUP_MIN_KEY_LEN)},
+     NETIPC_ERR_OUT_OF_BOUNDS},
+};
 
-  ex_copy(buf);
-  is_err(cg_dec(buf, 0), NETIPC_ERR_TRUNCATED, "Q1: 0 bytes: TRUNCATED");
-  is_err(cg_dec(buf, HDR - 1), NETIPC_ERR_TRUNCATED,
-         "Q1: 15 bytes: TRUNCATED");
-  put16(buf, 0, 2);
-  is_err(cg_dec(buf, HDR - 1), NETIPC_ERR_TRUNCATED,
-         "Q1 before Q2: 15 bytes with layout 2: TRUNCATED");
+static const mut_case cg_q4[] = {
+    /* a. misaligned but in bounds and after key 0: without Q4a the next
+     * check to fire would be key 2's Q4d (BAD_LAYOUT). */
+    {"Q4a: key 1 at offset 9: BAD_ALIGNMENT", CG, EX_LEN,
+     {PUT32(DIR_OFF(1), 9)}, NETIPC_ERR_BAD_ALIGNMENT},
+    {"Q4a before Q4c: misaligned and out of bounds: BAD_ALIGNMENT", CG,
+     EX_LEN, {PUT32(DIR_OFF(2), 17)}, /* 17 + 6 = 23 > 22 as well */
+     NETIPC_ERR_BAD_ALIGNMENT},
+    {"Q4a before Q4d: misaligned and overlapping: BAD_ALIGNMENT", CG, EX_LEN,
+     {PUT32(DIR_OFF(1), 1)}, /* before the end of key 0 as well */
+     NETIPC_ERR_BAD_ALIGNMENT},
+    {"Q4a before Q4b: misaligned and 1 byte long: BAD_ALIGNMENT", CG, EX_LEN,
+     {PUT32(DIR_OFF(1), 9), PUT32(DIR_OFF(1) + 4, 1)},
+     NETIPC_ERR_BAD_ALIGNMENT},
+    /* b. too short. Length 1 would otherwise fail Q5 (MISSING_NUL). */
+    {"Q4b: key 0 of length 1: BAD_LAYOUT", CG, EX_LEN,
+     {PUT32(DIR_OFF(0) + 4, NETIPC_CGROUPS_LOOKUP_MIN_KEY_LEN - 1)},
+     NETIPC_ERR_BAD_LAYOUT},
+    {"Q4b: key 2 of length 0: BAD_LAYOUT", CG, EX_LEN,
+     {PUT32(DIR_OFF(2) + 4, 0)}, NETIPC_ERR_BAD_LAYOUT},
+    {"Q4b before Q4c: short and out of bounds: BAD_LAYOUT", CG, EX_LEN,
+     {PUT32(DIR_OFF(2), 24), PUT32(DIR_OFF(2) + 4, 1)}, /* 24 + 1 > 22 */
+     NETIPC_ERR_BAD_LAYOUT},
+    /* c. out of bounds. Without Q4c the byte after the payload (0) would
+     * pass as key 2's NUL. */
+    {"Q4c: last key ends 1 byte past the payload: OUT_OF_BOUNDS", CG,
+     EX_LEN - 1, {AS_IS}, NETIPC_ERR_OUT_OF_BOUNDS},
+    {"Q4c: key 2 length 7 in 6 remaining bytes: OUT_OF_BOUNDS", CG, EX_LEN,
+     {PUT32(DIR_OFF(2) + 4, 7), PUT8(EX_LEN, 0)}, NETIPC_ERR_OUT_OF_BOUNDS},
+    {"Q4c: offset 0xFFFFFFF8 + 8 computed without wrap: OUT_OF_BOUNDS", CG,
+     EX_LEN, {PUT32(DIR_OFF(2), 0xFFFFFFF8u), PUT32(DIR_OFF(2) + 4, 8)},
+     /* sum 2^32: wraps to 0 in 32 bits */ NETIPC_ERR_OUT_OF_BOUNDS},
+    {"Q4c before Q4d: out of bounds and overlapping: OUT_OF_BOUNDS", CG,
+     EX_LEN, {PUT32(DIR_OFF(1), 0), PUT32(DIR_OFF(1) + 4, 100)},
+     NETIPC_ERR_OUT_OF_BOUNDS},
+    /* d. order: key 1 = key 0's region, which alone would decode fine. */
+    {"Q4d: key 1 starts before the end of key 0: BAD_LAYOUT", CG, EX_LEN,
+     {PUT32(DIR_OFF(1), 0), PUT32(DIR_OFF(1) + 4, 6)}, NETIPC_ERR_BAD_LAYOUT},
+    {"Q4d: key 2 before key 1 (regions out of order): BAD_LAYOUT", CG, EX_LEN,
+     {PUT32(DIR_OFF(2), 0)}, NETIPC_ERR_BAD_LAYOUT},
+    /* Entry i's problems come before entry i+1's. */
+    {"Q4 order: key 1 out of bounds, key 2 misaligned: OUT_OF_BOUNDS", CG,
+     EX_LEN, {PUT32(DIR_OFF(1) + 4, 100), PUT32(DIR_OFF(2), 17)},
+     NETIPC_ERR_OUT_OF_BOUNDS},
+    {"Q4 order: key 1 overlaps, key 2 misaligned: BAD_LAYOUT", CG, EX_LEN,
+     {PUT32(DIR_OFF(1), 0), PUT32(DIR_OFF(1) + 4, 6), PUT32(DIR_OFF(2), 17)},
+     NETIPC_ERR_BAD_LAYOUT},
+    {"Q4 order: key 0 short, key 1 misaligned: BAD_LAYOUT", CG, EX_LEN,
+     {PUT32(DIR_OFF(0) + 4, 1), PUT32(DIR_OFF(1), 9)}, NETIPC_ERR_BAD_LAYOUT},
+};
 
-  /* Q2, each field alone (everything else valid). */
-  ex_copy(buf);
-  put16(buf, 0, 0);
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_BAD_LAYOUT,
-         "Q2: layout_version 0: BAD_LAYOUT");
-  put16(buf, 0, 2);
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_BAD_LAYOUT,
-         "Q2: layout_version 2: BAD_LAYOUT");
-  ex_copy(buf);
-  put16(buf, 2, 0x8000);
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_BAD_LAYOUT,
-         "Q2: flags 0x8000: BAD_LAYOUT");
-  ex_copy(buf);
-  put32(buf, 8, 1);
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_BAD_LAYOUT,
-         "Q2: reserved0 1: BAD_LAYOUT");
-  ex_copy(buf);
-  put32(buf, 12, 0x80000000u);
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_BAD_LAYOUT,
-         "Q2: reserved1 0x80000000: BAD_LAYOUT");
-  ex_copy(buf);
-  put16(buf, 2, 1);
-  put32(buf, 4, 1000);
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_BAD_LAYOUT,
-         "Q2 before Q3: flags 1 and 1000 keys in 62 bytes: BAD_LAYOUT");
-
-  /* Q3: the directory does not fit. */
-  ex_copy(buf);
-  put32(buf, 4, 6); /* 16 + 48 = 64 > 62 */
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_TRUNCATED,
-         "Q3: 6 keys need 64 bytes of 62: TRUNCATED");
-  ex_copy(buf);
-  put32(buf, 4, 0x20000000u); /* 16 + 8n = 2^32 + 16: wraps in 32 bits */
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_TRUNCATED,
-         "Q3: n = 2^29, 16 + 8n computed without wrap-around: TRUNCATED");
-  ex_copy(buf);
-  put32(buf, 4, UINT32_MAX);
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_TRUNCATED,
-         "Q3: n = 0xFFFFFFFF: TRUNCATED");
-  /* Exactly 16 + 8n bytes is not truncated: the entry is out of bounds. */
-  memset(buf, 0, sizeof buf);
-  put16(buf, 0, 1);
-  put32(buf, 4, 1);
-  put32(buf, dir_off(0) + 4, NETIPC_CGROUPS_LOOKUP_MIN_KEY_LEN);
-  is_err(cg_dec(buf, HDR + DIRENT), NETIPC_ERR_OUT_OF_BOUNDS,
-         "Q3 boundary: 1 key in exactly 24 bytes passes Q3, fails Q4c");
-}
-
-static void
-test_cg_q4(void)
-{
-  uint8_t buf[128];
-
-  /* a. misaligned but in bounds and after key 0: without Q4a the next
-   * check to fire would be key 2's Q4d (BAD_LAYOUT). */
-  ex_copy(buf);
-  put32(buf, dir_off(1), 9);
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_BAD_ALIGNMENT,
-         "Q4a: key 1 at offset 9: BAD_ALIGNMENT");
-  ex_copy(buf);
-  put32(buf, dir_off(2), 17); /* 17 + 6 = 23 > 22 as well */
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_BAD_ALIGNMENT,
-         "Q4a before Q4c: misaligned and out of bounds: BAD_ALIGNMENT");
-  ex_copy(buf);
-  put32(buf, dir_off(1), 1); /* before the end of key 0 as well */
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_BAD_ALIGNMENT,
-         "Q4a before Q4d: misaligned and overlapping: BAD_ALIGNMENT");
-  ex_copy(buf);
-  put32(buf, dir_off(1), 9);
-  put32(buf, dir_off(1) + 4, 1);
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_BAD_ALIGNMENT,
-         "Q4a before Q4b: misaligned and 1 byte long: BAD_ALIGNMENT");
-
-  /* b. too short. Length 1 would otherwise fail Q5 (MISSING_NUL). */
-  ex_copy(buf);
-  put32(buf, dir_off(0) + 4, NETIPC_CGROUPS_LOOKUP_MIN_KEY_LEN - 1);
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_BAD_LAYOUT,
-         "Q4b: key 0 of length 1: BAD_LAYOUT");
-  ex_copy(buf);
-  put32(buf, dir_off(2) + 4, 0);
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_BAD_LAYOUT,
-         "Q4b: key 2 of length 0: BAD_LAYOUT");
-  ex_copy(buf);
-  put32(buf, dir_off(2), 24);
-  put32(buf, dir_off(2) + 4, 1); /* 24 + 1 > 22 as well */
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_BAD_LAYOUT,
-         "Q4b before Q4c: short and out of bounds: BAD_LAYOUT");
-
-  /* c. out of bounds. Without Q4c the byte after the payload (0) would
-   * pass as key 2's NUL. */
-  ex_copy(buf);
-  is_err(cg_dec(buf, EX_LEN - 1), NETIPC_ERR_OUT_OF_BOUNDS,
-         "Q4c: last key ends 1 byte past the payload: OUT_OF_BOUNDS");
-  ex_copy(buf);
-  put32(buf, dir_off(2) + 4, 7);
-  buf[EX_LEN] = 0;
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_OUT_OF_BOUNDS,
-         "Q4c: key 2 length 7 in 6 remaining bytes: OUT_OF_BOUNDS");
-  ex_copy(buf);
-  put32(buf, dir_off(2), 0xFFFFFFF8u);
-  put32(buf, dir_off(2) + 4, 8); /* sum 2^32: wraps to 0 in 32 bits */
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_OUT_OF_BOUNDS,
-         "Q4c: offset 0xFFFFFFF8 + 8 computed without wrap: OUT_OF_BOUNDS");
-  ex_copy(buf);
-  put32(buf, dir_off(1), 0);
-  put32(buf, dir_off(1) + 4, 100); /* overlaps key 0 as well */
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_OUT_OF_BOUNDS,
-         "Q4c before Q4d: out of bounds and overlapping: OUT_OF_BOUNDS");
-
-  /* d. order: key 1 = key 0's region, which alone would decode fine. */
-  ex_copy(buf);
-  put32(buf, dir_off(1), 0);
-  put32(buf, dir_off(1) + 4, 6);
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_BAD_LAYOUT,
-         "Q4d: key 1 starts before the end of key 0: BAD_LAYOUT");
-  ex_copy(buf);
-  put32(buf, dir_off(2), 0);
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_BAD_LAYOUT,
-         "Q4d: key 2 before key 1 (regions out of order): BAD_LAYOUT");
-
-  /* Entry i's problems come before entry i+1's. */
-  ex_copy(buf);
-  put32(buf, dir_off(1) + 4, 100); /* key 1 out of bounds */
-  put32(buf, dir_off(2), 17);      /* key 2 misaligned */
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_OUT_OF_BOUNDS,
-         "Q4 order: key 1 out of bounds, key 2 misaligned: OUT_OF_BOUNDS");
-  ex_copy(buf);
-  put32(buf, dir_off(1), 0); /* key 1 overlaps key 0 */
-  put32(buf, dir_off(1) + 4, 6);
-  put32(buf, dir_off(2), 17); /* key 2 misaligned */
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_BAD_LAYOUT,
-         "Q4 order: key 1 overlaps, key 2 misaligned: BAD_LAYOUT");
-  ex_copy(buf);
-  put32(buf, dir_off(0) + 4, 1); /* key 0 short */
-  put32(buf, dir_off(1), 9);     /* key 1 misaligned */
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_BAD_LAYOUT,
-         "Q4 order: key 0 short, key 1 misaligned: BAD_LAYOUT");
-}
+static const mut_case cg_q5[] = {
+    {"Q5: last byte of key 2 not 0: MISSING_NUL", CG, EX_LEN,
+     {PUT8(EX_LEN - 1, 'x'), PUT8(EX_LEN, 0)}, NETIPC_ERR_MISSING_NUL},
+    {"Q5: a 0 byte inside key 1: BAD_LAYOUT", CG, EX_LEN,
+     {PUT8(EX_K + 8 + 3, 0)}, /* "/cg\0big\0" */ NETIPC_ERR_BAD_LAYOUT},
+    {"Q5: key 0 starting with a 0 byte: BAD_LAYOUT", CG, EX_LEN,
+     {PUT8(EX_K + 0, 0)}, NETIPC_ERR_BAD_LAYOUT},
+    {"Q5: key with an inner 0 and no final NUL: MISSING_NUL first", CG,
+     EX_LEN, {PUT8(EX_K + 8 + 3, 0), PUT8(EX_K + 8 + 7, 'x')},
+     NETIPC_ERR_MISSING_NUL},
+    {"Q5 order: key 0 inner NUL before key 1 MISSING_NUL: BAD_LAYOUT", CG,
+     EX_LEN, {PUT8(EX_K + 2, 0), PUT8(EX_K + 8 + 7, 'x')},
+     NETIPC_ERR_BAD_LAYOUT},
+    {"Q5 order: key 0 MISSING_NUL before key 1 inner NUL: MISSING_NUL", CG,
+     EX_LEN, {PUT8(EX_K + 5, 'x'), PUT8(EX_K + 8 + 3, 0)},
+     NETIPC_ERR_MISSING_NUL},
+    /* Q5 runs only after every directory check. */
+    {"Q5 after Q4: key 0 MISSING_NUL, entry 2 misaligned: BAD_ALIGNMENT", CG,
+     EX_LEN, {PUT8(EX_K + 5, 'x'), PUT32(DIR_OFF(2), 17)},
+     NETIPC_ERR_BAD_ALIGNMENT},
+    {"Q5 after Q4: key 0 inner NUL, entry 2 out of bounds: OUT_OF_BOUNDS", CG,
+     EX_LEN, {PUT8(EX_K + 2, 0), PUT32(DIR_OFF(2) + 4, 100)},
+     NETIPC_ERR_OUT_OF_BOUNDS},
+    {"Q5 after Q4: key 0 MISSING_NUL, entry 2 overlapping: BAD_LAYOUT", CG,
+     EX_LEN, {PUT8(EX_K + 5, 'x'), PUT32(DIR_OFF(2), 0)},
+     NETIPC_ERR_BAD_LAYOUT},
+    /* An APPS_LOOKUP payload is not a CGROUPS_LOOKUP request. */
+    {"APPS_LOOKUP bytes to the CGROUPS_LOOKUP decoder: key 0 is all zero: "
+     "BAD_LAYOUT",
+     AP_TO_CG, AP_LEN, {AS_IS}, NETIPC_ERR_BAD_LAYOUT},
+};
 
 static void
-test_cg_q5(void)
+test_cg_q1_q5(void)
 {
   uint8_t buf[128];
-
-  ex_copy(buf);
-  buf[EX_LEN - 1] = 'x';
-  buf[EX_LEN] = 0;
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_MISSING_NUL,
-         "Q5: last byte of key 2 not 0: MISSING_NUL");
-  ex_copy(buf);
-  buf[EX_K + 8 + 3] = 0; /* "/cg\0big\0" */
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_BAD_LAYOUT,
-         "Q5: a 0 byte inside key 1: BAD_LAYOUT");
-  ex_copy(buf);
-  buf[EX_K + 0] = 0; /* first byte of key 0 */
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_BAD_LAYOUT,
-         "Q5: key 0 starting with a 0 byte: BAD_LAYOUT");
-  ex_copy(buf);
-  buf[EX_K + 8 + 3] = 0;
-  buf[EX_K + 8 + 7] = 'x';
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_MISSING_NUL,
-         "Q5: key with an inner 0 and no final NUL: MISSING_NUL first");
-  ex_copy(buf);
-  buf[EX_K + 2] = 0;       /* key 0: inner NUL */
-  buf[EX_K + 8 + 7] = 'x'; /* key 1: no final NUL */
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_BAD_LAYOUT,
-         "Q5 order: key 0 inner NUL before key 1 MISSING_NUL: BAD_LAYOUT");
-  ex_copy(buf);
-  buf[EX_K + 5] = 'x';     /* key 0: no final NUL */
-  buf[EX_K + 8 + 3] = 0;   /* key 1: inner NUL */
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_MISSING_NUL,
-         "Q5 order: key 0 MISSING_NUL before key 1 inner NUL: MISSING_NUL");
-
-  /* Q5 runs only after every directory check. */
-  ex_copy(buf);
-  buf[EX_K + 5] = 'x';         /* key 0: no final NUL */
-  put32(buf, dir_off(2), 17);  /* entry 2 misaligned */
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_BAD_ALIGNMENT,
-         "Q5 after Q4: key 0 MISSING_NUL, entry 2 misaligned: BAD_ALIGNMENT");
-  ex_copy(buf);
-  buf[EX_K + 2] = 0;                /* key 0: inner NUL */
-  put32(buf, dir_off(2) + 4, 100);  /* entry 2 out of bounds */
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_OUT_OF_BOUNDS,
-         "Q5 after Q4: key 0 inner NUL, entry 2 out of bounds: "
-         "OUT_OF_BOUNDS");
-  ex_copy(buf);
-  buf[EX_K + 5] = 'x';             /* key 0: no final NUL */
-  put32(buf, dir_off(2), 0);       /* entry 2 out of order */
-  is_err(cg_dec(buf, EX_LEN), NETIPC_ERR_BAD_LAYOUT,
-         "Q5 after Q4: key 0 MISSING_NUL, entry 2 overlapping: BAD_LAYOUT");
-
-  /* An APPS_LOOKUP payload is not a CGROUPS_LOOKUP request. */
-  ap_copy(buf);
-  is_err(cg_dec(buf, AP_LEN), NETIPC_ERR_BAD_LAYOUT,
-         "APPS_LOOKUP bytes to the CGROUPS_LOOKUP decoder: key 0 is all "
-         "zero: BAD_LAYOUT");
+  MUT_RUN(fixtures, buf, cg_q1_q3);
+  MUT_RUN(fixtures, buf, cg_q4);
+  MUT_RUN(fixtures, buf, cg_q5);
 }
 
 /* ---- APPS_LOOKUP decoder ------------------------------------------------ */
+
+static const mut_case apps_q1_q5[] = {
+    {"apps Q1: 15 bytes (with reserved0 1): TRUNCATED", AP, HDR - 1,
+     {PUT32(8, 1)}, NETIPC_ERR_TRUNCATED},
+    {"apps Q2: reserved0 1: BAD_LAYOUT", AP, AP_LEN, {PUT32(8, 1)},
+     NETIPC_ERR_BAD_LAYOUT},
+    {"apps Q2: flags 4: BAD_LAYOUT", AP, AP_LEN, {PUT16(2, 4)},
+     NETIPC_ERR_BAD_LAYOUT},
+    {"apps Q3: 7 keys in 64 bytes: TRUNCATED", AP, AP_LEN,
+     {PUT32(4, 7)}, /* 16 + 56 = 72 > 64 */ NETIPC_ERR_TRUNCATED},
+    {"apps Q4a: key 1 at offset 12: BAD_ALIGNMENT", AP, AP_LEN,
+     {PUT32(DIR_OFF(1), 12)}, NETIPC_ERR_BAD_ALIGNMENT},
+    {"apps Q4b: key 2 of length 7: BAD_LAYOUT", AP, AP_LEN,
+     {PUT32(DIR_OFF(2) + 4, 7)}, /* would otherwise pass: reserved reads 0 */
+     NETIPC_ERR_BAD_LAYOUT},
+    {"apps Q4b before Q4c: length 16 and out of bounds: BAD_LAYOUT", AP,
+     AP_LEN, {PUT32(DIR_OFF(2) + 4, 16)}, /* 16 + 16 > 24 as well */
+     NETIPC_ERR_BAD_LAYOUT},
+    {"apps Q4c: last key 1 byte past the payload: OUT_OF_BOUNDS", AP,
+     AP_LEN - 1, {AS_IS}, NETIPC_ERR_OUT_OF_BOUNDS},
+    {"apps Q4c: offset 0xFFFFFFF8, no wrap-around: OUT_OF_BOUNDS", AP, AP_LEN,
+     {PUT32(DIR_OFF(2), 0xFFFFFFF8u)}, /* + 8 wraps to 0 in 32 bits */
+     NETIPC_ERR_OUT_OF_BOUNDS},
+    {"apps Q4d: key 1 overlaps key 0: BAD_LAYOUT", AP, AP_LEN,
+     {PUT32(DIR_OFF(1), 0)}, /* same bytes as key 0: would decode */
+     NETIPC_ERR_BAD_LAYOUT},
+    {"apps Q4 order: key 0 misaligned before key 1 out of bounds", AP, AP_LEN,
+     {PUT32(DIR_OFF(0), 4), PUT32(DIR_OFF(1), 0xF0)},
+     NETIPC_ERR_BAD_ALIGNMENT},
+    {"apps Q5: key 2 reserved 0x80000000: BAD_LAYOUT", AP, AP_LEN,
+     {PUT32(AP_K + 16 + 4, 0x80000000u)}, NETIPC_ERR_BAD_LAYOUT},
+    {"apps Q5 after Q4: key 0 reserved, entry 2 out of bounds: "
+     "OUT_OF_BOUNDS",
+     AP, AP_LEN, {PUT32(AP_K + 4, 1), PUT32(DIR_OFF(2), 0x100)},
+     NETIPC_ERR_OUT_OF_BOUNDS},
+    /* A CGROUPS_LOOKUP payload is not an APPS_LOOKUP request. */
+    {"CGROUPS_LOOKUP bytes to the APPS_LOOKUP decoder: key length 6: "
+     "BAD_LAYOUT",
+     CG_TO_AP, EX_LEN, {AS_IS}, NETIPC_ERR_BAD_LAYOUT},
+};
 
 static void
 test_apps_decode(void)
@@ -758,13 +694,9 @@ test_apps_decode(void)
   uint32_t pid = 0, i;
   int pids_ok = 1;
 
-  ap_copy(buf);
-  memset(&v, 0xFF, sizeof v);
-  is_err(netipc_apps_lookup_req_decode(buf, AP_LEN, &v), NETIPC_OK,
-         "apps request decodes");
-  ok(v.payload == buf && v.payload_len == AP_LEN && v.item_count == 3 &&
-         v.method == NETIPC_METHOD_APPS_LOOKUP,
-     "apps view: payload, 64 bytes, 3 keys, method APPS_LOOKUP");
+  decode_fixture(AP, buf, AP_LEN, NETIPC_METHOD_APPS_LOOKUP, &v,
+                 "apps request decodes",
+                 "apps view: payload, 64 bytes, 3 keys, method APPS_LOOKUP");
   for (i = 0; i < 3; i++)
     pids_ok &= netipc_apps_lookup_req_pid(&v, i, &pid) == NETIPC_OK &&
                pid == ap_pids[i];
@@ -796,76 +728,14 @@ test_apps_decode(void)
      "apps: duplicate PIDs and PID 0xFFFFFFFF: accepted");
   /* Key 2 moved to 24 with 8 gap bytes of 0xEE. */
   ap_copy(buf);
-  put32(buf, dir_off(2), 24);
+  put32(buf, DIR_OFF(2), 24);
   put32(buf, AP_K + 24, 4321);
   memset(buf + AP_K + 16, 0xEE, 8);
   ok(netipc_apps_lookup_req_decode(buf, AP_LEN + 8, &v) == NETIPC_OK &&
          netipc_apps_lookup_req_pid(&v, 2, &pid) == NETIPC_OK && pid == 4321,
      "apps: a gap of non-zero bytes between keys: accepted");
 
-  /* Q1-Q3. */
-  ap_copy(buf);
-  put32(buf, 8, 1);
-  is_err(ap_dec(buf, HDR - 1), NETIPC_ERR_TRUNCATED,
-         "apps Q1: 15 bytes (with reserved0 1): TRUNCATED");
-  is_err(ap_dec(buf, AP_LEN), NETIPC_ERR_BAD_LAYOUT,
-         "apps Q2: reserved0 1: BAD_LAYOUT");
-  ap_copy(buf);
-  put16(buf, 2, 4);
-  is_err(ap_dec(buf, AP_LEN), NETIPC_ERR_BAD_LAYOUT,
-         "apps Q2: flags 4: BAD_LAYOUT");
-  ap_copy(buf);
-  put32(buf, 4, 7); /* 16 + 56 = 72 > 64 */
-  is_err(ap_dec(buf, AP_LEN), NETIPC_ERR_TRUNCATED,
-         "apps Q3: 7 keys in 64 bytes: TRUNCATED");
-
-  /* Q4. */
-  ap_copy(buf);
-  put32(buf, dir_off(1), 12);
-  is_err(ap_dec(buf, AP_LEN), NETIPC_ERR_BAD_ALIGNMENT,
-         "apps Q4a: key 1 at offset 12: BAD_ALIGNMENT");
-  ap_copy(buf);
-  put32(buf, dir_off(2) + 4, 7); /* would otherwise pass: reserved reads 0 */
-  is_err(ap_dec(buf, AP_LEN), NETIPC_ERR_BAD_LAYOUT,
-         "apps Q4b: key 2 of length 7: BAD_LAYOUT");
-  ap_copy(buf);
-  put32(buf, dir_off(2) + 4, 16); /* 16 + 16 > 24 as well */
-  is_err(ap_dec(buf, AP_LEN), NETIPC_ERR_BAD_LAYOUT,
-         "apps Q4b before Q4c: length 16 and out of bounds: BAD_LAYOUT");
-  ap_copy(buf);
-  is_err(ap_dec(buf, AP_LEN - 1), NETIPC_ERR_OUT_OF_BOUNDS,
-         "apps Q4c: last key 1 byte past the payload: OUT_OF_BOUNDS");
-  ap_copy(buf);
-  put32(buf, dir_off(2), 0xFFFFFFF8u); /* + 8 wraps to 0 in 32 bits */
-  is_err(ap_dec(buf, AP_LEN), NETIPC_ERR_OUT_OF_BOUNDS,
-         "apps Q4c: offset 0xFFFFFFF8, no wrap-around: OUT_OF_BOUNDS");
-  ap_copy(buf);
-  put32(buf, dir_off(1), 0); /* same bytes as key 0: would decode */
-  is_err(ap_dec(buf, AP_LEN), NETIPC_ERR_BAD_LAYOUT,
-         "apps Q4d: key 1 overlaps key 0: BAD_LAYOUT");
-  ap_copy(buf);
-  put32(buf, dir_off(0), 4);     /* key 0 misaligned */
-  put32(buf, dir_off(1), 0xF0);  /* key 1 out of bounds */
-  is_err(ap_dec(buf, AP_LEN), NETIPC_ERR_BAD_ALIGNMENT,
-         "apps Q4 order: key 0 misaligned before key 1 out of bounds");
-
-  /* Q5. */
-  ap_copy(buf);
-  put32(buf, AP_K + 16 + 4, 0x80000000u);
-  is_err(ap_dec(buf, AP_LEN), NETIPC_ERR_BAD_LAYOUT,
-         "apps Q5: key 2 reserved 0x80000000: BAD_LAYOUT");
-  ap_copy(buf);
-  put32(buf, AP_K + 4, 1);       /* key 0 reserved */
-  put32(buf, dir_off(2), 0x100); /* entry 2 out of bounds */
-  is_err(ap_dec(buf, AP_LEN), NETIPC_ERR_OUT_OF_BOUNDS,
-         "apps Q5 after Q4: key 0 reserved, entry 2 out of bounds: "
-         "OUT_OF_BOUNDS");
-
-  /* A CGROUPS_LOOKUP payload is not an APPS_LOOKUP request. */
-  ex_copy(buf);
-  is_err(ap_dec(buf, EX_LEN), NETIPC_ERR_BAD_LAYOUT,
-         "CGROUPS_LOOKUP bytes to the APPS_LOOKUP decoder: key length 6: "
-         "BAD_LAYOUT");
+  MUT_RUN(fixtures, buf, apps_q1_q5);
 
   /* n = 0. */
   memset(buf, 0, sizeof buf);
@@ -885,9 +755,7 @@ main(void)
   test_apps_encode();
   test_cg_decode_valid();
   test_cg_decode_accepts();
-  test_cg_q1_q3();
-  test_cg_q4();
-  test_cg_q5();
+  test_cg_q1_q5();
   test_apps_decode();
   return exit_status();
 }

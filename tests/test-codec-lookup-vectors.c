@@ -24,21 +24,20 @@
 #include "config.h"
 #endif
 
-#include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <netipc/codec.h>
 #include <netipc/lookup.h>
 
+#include "bytes.h"
 #include "lookup-answers.h"
+#include "strview.h"
 #include "tap.h"
+#include "vectors.h"
 
 #define PLAN 271
 
-#define VEC_MAX 4096    /* every lookup vector is far smaller */
 #define SLOTS_CAP 8192u /* the reference fixture's builder buffer */
 #define HDR NETIPC_LOOKUP_HDR_LEN
 #define LONG_KEY_LEN 200u /* '/' and 199 'L' */
@@ -146,94 +145,23 @@ static const struct {
     {"apps_lookup_call_mixed_final.bin", 381},
 };
 
-static struct {
-  uint8_t data[VEC_MAX];
-  size_t len;
-} vec[F_COUNT];
-
-static char vec_dir[1024];
-static char bundled_lookup_dir[1024];
-static int using_bundled;
+static vectors_blob vec[F_COUNT];
+static vectors_dirs dirs;
 
 #define WHERE_HINT                                                            \
   "the shared/ directory (with shared/vectors/lookup/) must sit beside the " \
   "project root, or configure --with-vectors=bundled to use tests/data"
 
-static void
-resolve_dirs(void)
+static const char *
+file_name(int i)
 {
-  const char *v = getenv("NETIPC_VECTORS");
-  const char *bundled = getenv("NETIPC_BUNDLED_VECTORS");
-  if (v == NULL || *v == '\0')
-    bail_out("NETIPC_VECTORS is not set (run through 'make check'); "
-             WHERE_HINT);
-  if (bundled == NULL || *bundled == '\0')
-    bail_out("NETIPC_BUNDLED_VECTORS is not set (run through 'make check')");
-  snprintf(bundled_lookup_dir, sizeof bundled_lookup_dir, "%s/lookup",
-           bundled);
-  if (strcmp(v, "bundled") == 0) {
-    using_bundled = 1;
-    snprintf(vec_dir, sizeof vec_dir, "%s", bundled_lookup_dir);
-  } else {
-    snprintf(vec_dir, sizeof vec_dir, "%s/lookup", v);
-  }
+  return files[i].name;
 }
 
-/*
- * Read dir/name into buf (at most cap bytes). Returns 0 on success, or -1
- * with a message in err when the file cannot be opened, read, or is too
- * large.
- */
-static int
-read_file(const char *dir, const char *name, uint8_t *buf, size_t cap,
-          size_t *len, char *err, size_t err_cap)
-{
-  char path[1200];
-  FILE *f;
-  size_t n;
-
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  f = fopen(path, "rb");
-  if (f == NULL) {
-    snprintf(err, err_cap, "cannot open golden vector %s: %s", path,
-             strerror(errno));
-    return -1;
-  }
-  n = fread(buf, 1, cap, f);
-  if (n == cap && fgetc(f) != EOF) {
-    fclose(f);
-    snprintf(err, err_cap, "golden vector %s is larger than %zu bytes", path,
-             cap);
-    return -1;
-  }
-  if (ferror(f)) {
-    fclose(f);
-    snprintf(err, err_cap, "cannot read golden vector %s", path);
-    return -1;
-  }
-  fclose(f);
-  *len = n;
-  return 0;
-}
-
-static void
-load_vectors(void)
-{
-  char err[1400];
-  int i;
-  for (i = 0; i < F_COUNT; i++)
-    if (read_file(vec_dir, files[i].name, vec[i].data, VEC_MAX, &vec[i].len,
-                  err, sizeof err) != 0)
-      bail_out("%s; %s", err, WHERE_HINT);
-}
-
-/* 41 checks: each file has the README size; each bundled copy is equal. */
+/* 1 + F_COUNT checks: the README sizes; each bundled copy is equal. */
 static void
 test_files(void)
 {
-  static uint8_t copy[VEC_MAX];
-  char err[1400];
-  size_t len;
   int i, sizes_ok = 1;
 
   for (i = 0; i < F_COUNT; i++)
@@ -243,79 +171,16 @@ test_files(void)
            files[i].bytes);
     }
   ok(sizes_ok, "all %d lookup vectors have the README sizes", F_COUNT);
-
-  if (using_bundled) {
-    skip(F_COUNT, "running on the bundled copies themselves");
-    return;
-  }
-  for (i = 0; i < F_COUNT; i++) {
-    if (read_file(bundled_lookup_dir, files[i].name, copy, VEC_MAX, &len, err,
-                  sizeof err) != 0) {
-      ok(0, "bundled copy of %s matches shared/", files[i].name);
-      diag("%s", err);
-      continue;
-    }
-    ok(len == vec[i].len && memcmp(copy, vec[i].data, len) == 0,
-       "bundled copy of %s matches shared/", files[i].name);
-  }
+  vectors_check_bundled(&dirs, vec, F_COUNT, file_name);
 }
 
 /* ---- helpers ------------------------------------------------------------ */
-
-static netipc_string_view
-sv(const char *s)
-{
-  netipc_string_view v;
-  v.ptr = s;
-  v.len = (uint32_t)strlen(s);
-  return v;
-}
-
-static int
-sv_is(netipc_string_view v, const char *s)
-{
-  size_t n = strlen(s);
-  return v.len == n && (n == 0 || (v.ptr != NULL && memcmp(v.ptr, s, n) == 0))
-         && v.ptr != NULL && v.ptr[n] == '\0';
-}
 
 static int
 sv_eq(netipc_string_view a, netipc_string_view b)
 {
   return a.len == b.len && a.ptr != NULL && b.ptr != NULL &&
          memcmp(a.ptr, b.ptr, a.len) == 0;
-}
-
-static uint64_t
-align8(uint64_t x)
-{
-  return (x + 7) & ~(uint64_t)7;
-}
-
-static void
-put16(uint8_t *p, size_t off, uint16_t v)
-{
-  memcpy(p + off, &v, sizeof v);
-}
-
-static void
-put32(uint8_t *p, size_t off, uint32_t v)
-{
-  memcpy(p + off, &v, sizeof v);
-}
-
-static void
-put64(uint8_t *p, size_t off, uint64_t v)
-{
-  memcpy(p + off, &v, sizeof v);
-}
-
-static uint32_t
-get32(const uint8_t *p, size_t off)
-{
-  uint32_t v;
-  memcpy(&v, p + off, sizeof v);
-  return v;
 }
 
 /* Directory entry i of a decoded response is {off, len}. */
@@ -337,6 +202,128 @@ label_is(const netipc_lookup_labels *l, uint16_t i, const char *key,
 }
 
 static char long_key[LONG_KEY_LEN + 1];
+
+static netipc_err
+req_decode_file(uint16_t method, int file, netipc_lookup_req_view *v)
+{
+  return method == NETIPC_METHOD_APPS_LOOKUP
+             ? netipc_apps_lookup_req_decode(vec[file].data, vec[file].len, v)
+             : netipc_cgroups_lookup_req_decode(vec[file].data, vec[file].len,
+                                                v);
+}
+
+/* 2 checks: the empty request `file` decodes to no keys and is what the
+   encoder writes for none. */
+static void
+test_empty_request(int file, uint16_t method)
+{
+  static const netipc_string_view no_path = {"", 0};
+  static const uint32_t no_pid = 0;
+  const char *name = files[file].name;
+  netipc_lookup_req_view v;
+  uint8_t buf[64];
+  size_t n = 0;
+  netipc_err err;
+
+  ok(req_decode_file(method, file, &v) == NETIPC_OK && v.item_count == 0,
+     "%s decodes: 0 keys", name);
+  memset(buf, 0xA5, sizeof buf);
+  err = method == NETIPC_METHOD_APPS_LOOKUP
+            ? netipc_apps_lookup_req_encode(&no_pid, 0, buf, sizeof buf, &n)
+            : netipc_cgroups_lookup_req_encode(&no_path, 0, buf, sizeof buf,
+                                               &n);
+  ok(err == NETIPC_OK && n == HDR && memcmp(buf, vec[file].data, n) == 0,
+     "%s re-encoded byte for byte", name);
+}
+
+/* ---- single payloads: the checks both methods share --------------------- */
+
+static netipc_err
+resp_decode_file(uint16_t method, int file, netipc_lookup_view *v)
+{
+  return method == NETIPC_METHOD_APPS_LOOKUP
+             ? netipc_apps_lookup_resp_decode(vec[file].data, vec[file].len,
+                                              v)
+             : netipc_cgroups_lookup_resp_decode(vec[file].data,
+                                                 vec[file].len, v);
+}
+
+/* 3 checks: the single-item response `file` decodes, has one item of
+   item_len bytes (directory {0, item_len}) that ends the payload. */
+static void
+test_single_head(int file, uint16_t method, uint64_t generation,
+                 uint32_t item_len, netipc_lookup_view *v)
+{
+  const char *name = files[file].name;
+  const uint8_t *d = vec[file].data;
+  size_t len = vec[file].len;
+  const void *ib = NULL;
+  uint32_t ilen = 0;
+
+  memset(v, 0, sizeof *v);
+  is_err(resp_decode_file(method, file, v), NETIPC_OK, "%s decodes", name);
+  ok(v->item_count == 1 && v->generation == generation &&
+         v->method == method && v->payload_len == len,
+     "%s: 1 item, generation %llu", name, (unsigned long long)generation);
+  ok(dir_is(d, 0, 0, item_len) &&
+         netipc_lookup_resp_item_bytes(v, 0, &ib, &ilen) == NETIPC_OK &&
+         ib == d + HDR + NETIPC_DIR_ENTRY_LEN && ilen == item_len &&
+         len == HDR + NETIPC_DIR_ENTRY_LEN + item_len,
+     "%s: dir {0,%u}, the item ends the payload", name, item_len);
+}
+
+/* The n labels of a decoded item are (keys[i], values[i]). */
+static int
+labels_are(const netipc_lookup_labels *l, uint16_t n,
+           const char *const *keys, const char *const *values)
+{
+  uint16_t i;
+  int same = l->count == n;
+  for (i = 0; same && i < n; i++)
+    same &= label_is(l, i, keys[i], values[i]);
+  return same;
+}
+
+/* The n labels (keys[i], values[i]) as builder input in out; NULL if none. */
+static const netipc_lookup_label *
+labels_in(netipc_lookup_label *out, uint16_t n, const char *const *keys,
+          const char *const *values)
+{
+  uint16_t i;
+  for (i = 0; i < n; i++) {
+    out[i].key = sv(keys[i]);
+    out[i].value = sv(values[i]);
+  }
+  return n != 0 ? out : NULL;
+}
+
+/*
+ * 1 check: a slots builder of SLOTS_CAP bytes with the generation and, if
+ * item is not NULL, that one item (a cgroups or apps item) writes `file`
+ * byte for byte. what ends the description.
+ */
+static void
+test_reencoded(int file, uint16_t method, uint64_t generation,
+               const void *item, const char *what)
+{
+  static uint8_t buf[SLOTS_CAP];
+  netipc_lookup_builder b;
+  size_t out = 0;
+  int built;
+
+  memset(buf, 0xA5, sizeof buf);
+  built = netipc_lookup_builder_init_slots(&b, method, buf, SLOTS_CAP,
+                                           item != NULL ? 1 : 0) == NETIPC_OK;
+  if (built)
+    netipc_lookup_builder_set_generation(&b, generation);
+  if (built && item != NULL)
+    built = (method == NETIPC_METHOD_APPS_LOOKUP
+                 ? netipc_apps_lookup_builder_add(&b, item)
+                 : netipc_cgroups_lookup_builder_add(&b, item)) == NETIPC_OK;
+  ok(built && netipc_lookup_builder_finish(&b, &out) == NETIPC_OK &&
+         out == vec[file].len && memcmp(buf, vec[file].data, out) == 0,
+     "%s re-encoded byte for byte%s", files[file].name, what);
+}
 
 /* ---- single CGROUPS_LOOKUP payloads ------------------------------------- */
 
@@ -373,17 +360,7 @@ test_cg_requests(void)
              NETIPC_OK &&
          n == vec[F_CG_REQ].len && memcmp(buf, d, n) == 0,
      "cgroups_lookup_req.bin re-encoded byte for byte");
-
-  d = vec[F_CG_REQ_EMPTY].data;
-  ok(netipc_cgroups_lookup_req_decode(d, vec[F_CG_REQ_EMPTY].len, &v) ==
-             NETIPC_OK &&
-         v.item_count == 0,
-     "cgroups_lookup_req_empty.bin decodes: 0 keys");
-  memset(buf, 0xA5, sizeof buf);
-  ok(netipc_cgroups_lookup_req_encode(k, 0, buf, sizeof buf, &n) ==
-             NETIPC_OK &&
-         n == HDR && memcmp(buf, d, n) == 0,
-     "cgroups_lookup_req_empty.bin re-encoded byte for byte");
+  test_empty_request(F_CG_REQ_EMPTY, NETIPC_METHOD_CGROUPS_LOOKUP);
 }
 
 /* One single-item CGROUPS_LOOKUP response of the codec table. */
@@ -427,93 +404,51 @@ static const cg_single cg_singles[] = {
 static void
 test_cg_single(const cg_single *c)
 {
-  static uint8_t buf[SLOTS_CAP];
   const char *name = files[c->file].name;
-  const uint8_t *d = vec[c->file].data;
-  size_t len = vec[c->file].len, out = 0;
   netipc_lookup_view v;
   netipc_cgroups_lookup_item_view it;
   netipc_cgroups_lookup_item in;
   netipc_lookup_label labels[2];
-  netipc_lookup_builder b;
-  const void *ib = NULL;
-  uint32_t ilen = 0;
-  uint16_t i;
-  int labels_ok;
 
-  memset(&v, 0, sizeof v);
-  is_err(netipc_cgroups_lookup_resp_decode(d, len, &v), NETIPC_OK,
-         "%s decodes", name);
-  ok(v.item_count == 1 && v.generation == c->generation &&
-         v.method == NETIPC_METHOD_CGROUPS_LOOKUP && v.payload_len == len,
-     "%s: 1 item, generation %llu", name, (unsigned long long)c->generation);
-  ok(dir_is(d, 0, 0, c->item_len) &&
-         netipc_lookup_resp_item_bytes(&v, 0, &ib, &ilen) == NETIPC_OK &&
-         ib == d + HDR + NETIPC_DIR_ENTRY_LEN && ilen == c->item_len &&
-         len == HDR + NETIPC_DIR_ENTRY_LEN + c->item_len,
-     "%s: dir {0,%u}, the item ends the payload", name, c->item_len);
+  test_single_head(c->file, NETIPC_METHOD_CGROUPS_LOOKUP, c->generation,
+                   c->item_len, &v);
   memset(&it, 0, sizeof it);
   ok(netipc_cgroups_lookup_resp_item(&v, 0, &it) == NETIPC_OK &&
          it.status == c->status && it.orchestrator == c->orchestrator,
      "%s: status %u, orchestrator %u", name, c->status, c->orchestrator);
   ok(sv_is(it.path, c->path), "%s: path %s", name, c->path);
   ok(sv_is(it.name, c->name), "%s: name '%s'", name, c->name);
-  labels_ok = it.labels.count == c->label_count;
-  if (c->label_count != 0)
-    labels_ok &= it.labels.table == c->table;
-  for (i = 0; labels_ok && i < c->label_count; i++)
-    labels_ok &= label_is(&it.labels, i, c->label_keys[i],
-                          c->label_values[i]);
-  ok(labels_ok, "%s: %u labels as listed", name, c->label_count);
+  ok(labels_are(&it.labels, c->label_count, c->label_keys,
+                c->label_values) &&
+         (c->label_count == 0 || it.labels.table == c->table),
+     "%s: %u labels as listed", name, c->label_count);
 
   memset(&in, 0, sizeof in);
   in.status = c->status;
   in.orchestrator = c->orchestrator;
   in.path = sv(c->path);
   in.name = sv(c->name);
-  for (i = 0; i < c->label_count; i++) {
-    labels[i].key = sv(c->label_keys[i]);
-    labels[i].value = sv(c->label_values[i]);
-  }
-  in.labels = c->label_count != 0 ? labels : NULL;
+  in.labels = labels_in(labels, c->label_count, c->label_keys,
+                        c->label_values);
   in.label_count = c->label_count;
-  memset(buf, 0xA5, sizeof buf);
-  ok(netipc_lookup_builder_init_slots(&b, NETIPC_METHOD_CGROUPS_LOOKUP, buf,
-                                      SLOTS_CAP, 1) == NETIPC_OK &&
-         (netipc_lookup_builder_set_generation(&b, c->generation),
-          netipc_cgroups_lookup_builder_add(&b, &in) == NETIPC_OK) &&
-         netipc_lookup_builder_finish(&b, &out) == NETIPC_OK &&
-         out == len && memcmp(buf, d, len) == 0,
-     "%s re-encoded byte for byte (slots builder, 8192 bytes)", name);
+  test_reencoded(c->file, NETIPC_METHOD_CGROUPS_LOOKUP, c->generation, &in,
+                 " (slots builder, 8192 bytes)");
 }
 
 /* 4 checks. */
 static void
 test_empty_resp(int file, uint16_t method, uint64_t generation)
 {
-  uint8_t buf[64];
   const char *name = files[file].name;
   netipc_lookup_view v;
-  netipc_lookup_builder b;
-  size_t out = 0;
-  netipc_err err = method == NETIPC_METHOD_APPS_LOOKUP
-                       ? netipc_apps_lookup_resp_decode(
-                             vec[file].data, vec[file].len, &v)
-                       : netipc_cgroups_lookup_resp_decode(
-                             vec[file].data, vec[file].len, &v);
-  is_err(err, NETIPC_OK, "%s decodes", name);
+
+  is_err(resp_decode_file(method, file, &v), NETIPC_OK, "%s decodes", name);
   ok(v.item_count == 0 && v.generation == generation,
      "%s: 0 items, generation %llu", name, (unsigned long long)generation);
   is_err(netipc_lookup_resp_item_bytes(&v, 0, &(const void *){NULL},
                                        &(uint32_t){0}),
          NETIPC_ERR_OUT_OF_BOUNDS, "%s: no item 0", name);
-  memset(buf, 0xA5, sizeof buf);
-  ok(netipc_lookup_builder_init_slots(&b, method, buf, SLOTS_CAP, 0) ==
-             NETIPC_OK &&
-         (netipc_lookup_builder_set_generation(&b, generation),
-          netipc_lookup_builder_finish(&b, &out) == NETIPC_OK) &&
-         out == HDR && memcmp(buf, vec[file].data, HDR) == 0,
-     "%s re-encoded byte for byte", name);
+  test_reencoded(file, method, generation, NULL, "");
 }
 
 /* ---- single APPS_LOOKUP payloads ---------------------------------------- */
@@ -544,17 +479,7 @@ test_apps_requests(void)
              NETIPC_OK &&
          n == vec[F_AP_REQ].len && memcmp(buf, d, n) == 0,
      "apps_lookup_req.bin re-encoded byte for byte");
-
-  d = vec[F_AP_REQ_EMPTY].data;
-  ok(netipc_apps_lookup_req_decode(d, vec[F_AP_REQ_EMPTY].len, &v) ==
-             NETIPC_OK &&
-         v.item_count == 0,
-     "apps_lookup_req_empty.bin decodes: 0 keys");
-  memset(buf, 0xA5, sizeof buf);
-  ok(netipc_apps_lookup_req_encode(pids, 0, buf, sizeof buf, &n) ==
-             NETIPC_OK &&
-         n == HDR && memcmp(buf, d, n) == 0,
-     "apps_lookup_req_empty.bin re-encoded byte for byte");
+  test_empty_request(F_AP_REQ_EMPTY, NETIPC_METHOD_APPS_LOOKUP);
 }
 
 typedef struct ap_single {
@@ -607,31 +532,14 @@ static const ap_single ap_singles[] = {
 static void
 test_ap_single(const ap_single *c)
 {
-  static uint8_t buf[SLOTS_CAP];
   const char *name = files[c->file].name;
-  const uint8_t *d = vec[c->file].data;
-  size_t len = vec[c->file].len, out = 0;
   netipc_lookup_view v;
   netipc_apps_lookup_item_view it;
   netipc_apps_lookup_item in = c->in;
   netipc_lookup_label labels[2];
-  netipc_lookup_builder b;
-  const void *ib = NULL;
-  uint32_t ilen = 0;
-  uint16_t i;
-  int labels_ok;
 
-  memset(&v, 0, sizeof v);
-  is_err(netipc_apps_lookup_resp_decode(d, len, &v), NETIPC_OK, "%s decodes",
-         name);
-  ok(v.item_count == 1 && v.generation == c->generation &&
-         v.method == NETIPC_METHOD_APPS_LOOKUP && v.payload_len == len,
-     "%s: 1 item, generation %llu", name, (unsigned long long)c->generation);
-  ok(dir_is(d, 0, 0, c->item_len) &&
-         netipc_lookup_resp_item_bytes(&v, 0, &ib, &ilen) == NETIPC_OK &&
-         ib == d + HDR + NETIPC_DIR_ENTRY_LEN && ilen == c->item_len &&
-         len == HDR + NETIPC_DIR_ENTRY_LEN + c->item_len,
-     "%s: dir {0,%u}, the item ends the payload", name, c->item_len);
+  test_single_head(c->file, NETIPC_METHOD_APPS_LOOKUP, c->generation,
+                   c->item_len, &v);
   memset(&it, 0, sizeof it);
   ok(netipc_apps_lookup_resp_item(&v, 0, &it) == NETIPC_OK &&
          it.status == in.status && it.cgroup_status == in.cgroup_status &&
@@ -647,29 +555,17 @@ test_ap_single(const ap_single *c)
          sv_is(it.cgroup_name, c->cgroup_name),
      "%s: cgroup path '%s', name '%s'", name, c->cgroup_path,
      c->cgroup_name);
-  labels_ok = it.labels.count == c->label_count;
-  for (i = 0; labels_ok && i < c->label_count; i++)
-    labels_ok &= label_is(&it.labels, i, c->label_keys[i],
-                          c->label_values[i]);
-  ok(labels_ok, "%s: %u labels as listed", name, c->label_count);
+  ok(labels_are(&it.labels, c->label_count, c->label_keys, c->label_values),
+     "%s: %u labels as listed", name, c->label_count);
 
   in.comm = sv(c->comm);
   in.cgroup_path = sv(c->cgroup_path);
   in.cgroup_name = sv(c->cgroup_name);
-  for (i = 0; i < c->label_count; i++) {
-    labels[i].key = sv(c->label_keys[i]);
-    labels[i].value = sv(c->label_values[i]);
-  }
-  in.labels = c->label_count != 0 ? labels : NULL;
+  in.labels = labels_in(labels, c->label_count, c->label_keys,
+                        c->label_values);
   in.label_count = c->label_count;
-  memset(buf, 0xA5, sizeof buf);
-  ok(netipc_lookup_builder_init_slots(&b, NETIPC_METHOD_APPS_LOOKUP, buf,
-                                      SLOTS_CAP, 1) == NETIPC_OK &&
-         (netipc_lookup_builder_set_generation(&b, c->generation),
-          netipc_apps_lookup_builder_add(&b, &in) == NETIPC_OK) &&
-         netipc_lookup_builder_finish(&b, &out) == NETIPC_OK &&
-         out == len && memcmp(buf, d, len) == 0,
-     "%s re-encoded byte for byte (slots builder, 8192 bytes)", name);
+  test_reencoded(c->file, NETIPC_METHOD_APPS_LOOKUP, c->generation, &in,
+                 " (slots builder, 8192 bytes)");
 }
 
 /* ---- logical calls ------------------------------------------------------ */
@@ -803,20 +699,13 @@ group_path(const group *g, uint32_t i)
 static netipc_err
 req_decode(const group *g, int file, netipc_lookup_req_view *v)
 {
-  return g->method == NETIPC_METHOD_APPS_LOOKUP
-             ? netipc_apps_lookup_req_decode(vec[file].data, vec[file].len, v)
-             : netipc_cgroups_lookup_req_decode(vec[file].data, vec[file].len,
-                                                v);
+  return req_decode_file(g->method, file, v);
 }
 
 static netipc_err
 resp_decode(const group *g, int file, netipc_lookup_view *v)
 {
-  return g->method == NETIPC_METHOD_APPS_LOOKUP
-             ? netipc_apps_lookup_resp_decode(vec[file].data, vec[file].len,
-                                              v)
-             : netipc_cgroups_lookup_resp_decode(vec[file].data,
-                                                 vec[file].len, v);
+  return resp_decode_file(g->method, file, v);
 }
 
 /* Item i of v echoes key k of g and has status st. */
@@ -842,7 +731,7 @@ test_sub_request(const group *g, int s)
   const sub_spec *sp = &g->sub[s];
   const char *name = files[sp->req_file].name;
   netipc_lookup_req_view v;
-  uint8_t buf[VEC_MAX];
+  uint8_t buf[VECTORS_MAX];
   size_t n = 0;
   uint32_t i;
   int keys_ok;
@@ -983,7 +872,7 @@ local_placeholder(const group *g, uint32_t k, uint8_t *resp, size_t cap,
 static void
 test_final(const group *g)
 {
-  static uint8_t exp[VEC_MAX], ph[VEC_MAX];
+  static uint8_t exp[VECTORS_MAX], ph[VECTORS_MAX];
   const char *name = files[g->final_file].name;
   netipc_lookup_view v;
   stitch st;
@@ -1180,8 +1069,9 @@ main(void)
   long_key[0] = '/';
   long_key[LONG_KEY_LEN] = '\0';
 
-  resolve_dirs();
-  load_vectors();
+  vectors_resolve(&dirs, "lookup", "lookup", WHERE_HINT);
+  for (i = 0; i < F_COUNT; i++)
+    vectors_load(&dirs, files[i].name, &vec[i]);
   plan(PLAN);
   test_files();
 

@@ -11,25 +11,10 @@
 
 #include <netipc/codec.h>
 
+#include "bytes.h"
 #include "tap.h"
 
 #define PLAN 48
-
-static void
-put32(uint8_t *p, size_t off, uint32_t v)
-{
-  memcpy(p + off, &v, sizeof v);
-}
-
-static int
-all_bytes(const uint8_t *p, size_t n, uint8_t v)
-{
-  size_t i;
-  for (i = 0; i < n; i++)
-    if (p[i] != v)
-      return 0;
-  return 1;
-}
 
 /* A payload written by hand: {str_offset, str_length, data, NUL}. */
 static size_t

@@ -13,19 +13,15 @@
 #include "config.h"
 #endif
 
-#include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <netipc/codec.h>
 
 #include "tap.h"
+#include "vectors.h"
 
 #define PLAN 141
-
-#define VEC_MAX 4096 /* every codec vector is far smaller */
 
 enum {
   V_HEADER,
@@ -63,107 +59,17 @@ static const char *const vec_names[V_COUNT] = {
     "batch_string_reverse_req_msg.bin",
 };
 
-static struct {
-  uint8_t data[VEC_MAX];
-  size_t len;
-} vec[V_COUNT];
-
-static char vec_dir[1024];
-static const char *bundled_dir;
-static int using_bundled;
+static vectors_blob vec[V_COUNT];
+static vectors_dirs dirs;
 
 #define WHERE_HINT                                                            \
   "the shared/ directory (with shared/vectors/codec/) must sit beside the "  \
   "project root, or configure --with-vectors=bundled to use tests/data"
 
-static void
-resolve_dirs(void)
+static const char *
+vec_name(int i)
 {
-  const char *v = getenv("NETIPC_VECTORS");
-  bundled_dir = getenv("NETIPC_BUNDLED_VECTORS");
-  if (v == NULL || *v == '\0')
-    bail_out("NETIPC_VECTORS is not set (run through 'make check'); " WHERE_HINT);
-  if (strcmp(v, "bundled") == 0) {
-    if (bundled_dir == NULL || *bundled_dir == '\0')
-      bail_out("NETIPC_VECTORS=bundled but NETIPC_BUNDLED_VECTORS is not set");
-    using_bundled = 1;
-    snprintf(vec_dir, sizeof vec_dir, "%s", bundled_dir);
-  } else {
-    if (bundled_dir == NULL || *bundled_dir == '\0')
-      bail_out("NETIPC_BUNDLED_VECTORS is not set (run through 'make check')");
-    snprintf(vec_dir, sizeof vec_dir, "%s/codec", v);
-  }
-}
-
-/*
- * Read dir/name into buf (at most cap bytes). Returns 0 on success, or -1
- * with a message in err when the file cannot be opened or is too large.
- */
-static int
-read_file(const char *dir, const char *name, uint8_t *buf, size_t cap,
-          size_t *len, char *err, size_t err_cap)
-{
-  char path[1200];
-  FILE *f;
-  size_t n;
-
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  f = fopen(path, "rb");
-  if (f == NULL) {
-    snprintf(err, err_cap, "cannot open golden vector %s: %s", path,
-             strerror(errno));
-    return -1;
-  }
-  n = fread(buf, 1, cap, f);
-  if (n == cap && fgetc(f) != EOF) {
-    fclose(f);
-    snprintf(err, err_cap, "golden vector %s is larger than %zu bytes", path,
-             cap);
-    return -1;
-  }
-  if (ferror(f)) {
-    fclose(f);
-    snprintf(err, err_cap, "cannot read golden vector %s", path);
-    return -1;
-  }
-  fclose(f);
-  *len = n;
-  return 0;
-}
-
-static void
-load_vectors(void)
-{
-  char err[1400];
-  int i;
-  for (i = 0; i < V_COUNT; i++)
-    if (read_file(vec_dir, vec_names[i], vec[i].data, VEC_MAX, &vec[i].len,
-                  err, sizeof err) != 0)
-      bail_out("%s; %s", err, WHERE_HINT);
-}
-
-static void
-test_bundled_copies(void)
-{
-  static uint8_t copy[VEC_MAX];
-  char err[1400];
-  size_t len;
-  int i;
-
-  if (using_bundled) {
-    skip(V_COUNT, "running on the bundled copies themselves");
-    return;
-  }
-  for (i = 0; i < V_COUNT; i++) {
-    if (read_file(bundled_dir, vec_names[i], copy, VEC_MAX, &len, err,
-                  sizeof err) != 0) {
-      ok(0, "bundled copy of %s matches shared/", vec_names[i]);
-      diag("%s", err);
-      continue;
-    }
-    ok(len == vec[i].len && memcmp(copy, vec[i].data, len) == 0,
-       "bundled copy of %s matches shared/", vec_names[i]);
-  }
+  return vec_names[i];
 }
 
 /* ---- header.bin, chunk_header.bin -------------------------------------- */
@@ -668,17 +574,19 @@ test_batch_string_reverse_vec(void)
 int
 main(void)
 {
+  int i;
   uint16_t one = 1;
   uint8_t first;
   memcpy(&first, &one, 1);
   if (first != 1)
     skip_all("the golden vectors are little-endian and the wire uses host "
              "byte order");
-  resolve_dirs();
-  load_vectors();
+  vectors_resolve(&dirs, "codec", "", WHERE_HINT);
+  for (i = 0; i < V_COUNT; i++)
+    vectors_load(&dirs, vec_names[i], &vec[i]);
   plan(PLAN);
-  diag("golden vectors from %s", vec_dir);
-  test_bundled_copies();
+  diag("golden vectors from %s", dirs.dir);
+  vectors_check_bundled(&dirs, vec, V_COUNT, vec_name);
   test_header_vec();
   test_chunk_vec();
   test_hello_vec();

@@ -16,9 +16,7 @@
 #include "config.h"
 #endif
 
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -27,10 +25,10 @@
 #include "lookup-answers.h"
 #include "service-helpers.h"
 #include "tap.h"
+#include "vectors.h"
 
 #define MAX_SUBS 2
 #define MAX_KEYS 4
-#define VEC_CAP 4096
 #define LONG_KEY_LEN 200
 #define RECV_TIMEOUT_MS 5000
 #define ACCEPT_TIMEOUT_MS 10000
@@ -63,31 +61,21 @@ static const group groups[] = {
 };
 #define NGROUPS (sizeof groups / sizeof groups[0])
 
-typedef struct blob {
-  uint8_t data[VEC_CAP];
-  size_t len;
-} blob;
-
 /* The recorded bytes of one group. */
 typedef struct recording {
-  blob req[MAX_SUBS], resp[MAX_SUBS], final;
+  vectors_blob req[MAX_SUBS], resp[MAX_SUBS], final;
 } recording;
 
 static char long_key[LONG_KEY_LEN + 1];
+static vectors_dirs dirs;
 
+/* The file <group>_<suffix>.bin of the bundled copies. */
 static void
-read_vector(const char *name, const char *suffix, blob *b)
+read_vector(const char *name, const char *suffix, vectors_blob *b)
 {
-  const char *dir = getenv("NETIPC_BUNDLED_VECTORS");
-  char path[1024];
-  if (dir == NULL || *dir == '\0')
-    bail_out("NETIPC_BUNDLED_VECTORS is not set (run through 'make check')");
-  snprintf(path, sizeof path, "%s/lookup/%s_%s.bin", dir, name, suffix);
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    bail_out("cannot open %s: %s", path, strerror(errno));
-  b->len = fread(b->data, 1, sizeof b->data, f);
-  fclose(f);
+  char file[256];
+  snprintf(file, sizeof file, "%s_%s.bin", name, suffix);
+  vectors_load(&dirs, file, b);
 }
 
 static void
@@ -151,7 +139,7 @@ script_main(void *arg)
       break;
     }
     s->received++;
-    const blob *want = &s->r->req[i];
+    const vectors_blob *want = &s->r->req[i];
     if (h.kind != NETIPC_KIND_REQUEST || h.code != s->g->method ||
         h.message_id != (uint64_t)i + 1 || (h.flags & NETIPC_FLAG_BATCH) ||
         h.item_count != 1)
@@ -271,7 +259,7 @@ replay_server(const char *dir, const group *g, const recording *r)
     bail_out("%s: raw client did not connect", g->name);
   int same = 0;
   for (int i = 0; i < g->subs; i++) {
-    static uint8_t buf[NETIPC_HEADER_LEN + VEC_CAP];
+    static uint8_t buf[NETIPC_HEADER_LEN + VECTORS_MAX];
     netipc_header h;
     if (svc_raw_send(fd, NETIPC_KIND_REQUEST, g->method, 0, 1,
                      (uint64_t)i + 1, r->req[i].data, r->req[i].len) != 0)
@@ -303,6 +291,8 @@ main(void)
   svc_alarm();
   memset(long_key, 'L', LONG_KEY_LEN);
   long_key[0] = '/';
+  vectors_resolve_bundled(&dirs, "lookup",
+                          "the bundled copies are tests/data/lookup/");
   plan((int)NGROUPS * 7);
   char dir[256];
   uds_rundir_make(dir, sizeof dir, "lookup-replay");

@@ -21,6 +21,7 @@
 
 #include "lookup-helpers.h"
 #include "service-helpers.h"
+#include "strview.h"
 #include "tap.h"
 
 #define PLAN 118
@@ -30,13 +31,6 @@
 
 static char run_dir[64];
 static uint8_t rbuf[BUF_CAP];
-
-static netipc_string_view
-sv(const char *s)
-{
-  netipc_string_view v = {s, (uint32_t)strlen(s)};
-  return v;
-}
 
 static const char *
 method_name(uint16_t method)
@@ -613,9 +607,17 @@ conc_main(void *arg)
   netipc_client_destroy(c);
 }
 
+/* count clients of svc at once, client i asking for n PIDs from
+   step * (i + 1); all of them connected and got right answers. */
 static int
-run_clients(conc *w, int count)
+run_clients(conc *w, int count, const char *svc, uint32_t step, uint32_t n)
 {
+  memset(w, 0, sizeof *w * (size_t)count);
+  for (int i = 0; i < count; i++) {
+    w[i].svc = svc;
+    w[i].base = step * (uint32_t)(i + 1);
+    w[i].n = n;
+  }
   for (int i = 0; i < count; i++)
     svc_task_start(&w[i].task, conc_main, &w[i]);
   int good = 1;
@@ -637,13 +639,8 @@ test_concurrency(void)
                                       NETIPC_METHOD_APPS_LOOKUP, &st, 0, 0, 0);
   /* One exchange each: both handler calls must be running at once. */
   conc w[4];
-  memset(w, 0, sizeof w);
-  for (int i = 0; i < 2; i++) {
-    w[i].svc = "sl-conc";
-    w[i].base = 10000u * (uint32_t)(i + 1);
-    w[i].n = 40;
-  }
-  ok(run_clients(w, 2), "two clients at once both get right answers");
+  ok(run_clients(w, 2, "sl-conc", 10000, 40),
+     "two clients at once both get right answers");
   ok(atomic_load(&st.max_inside) == 2 &&
          atomic_load(&st.rendezvous_missed) == 0 &&
          atomic_load(&st.calls) == 2,
@@ -655,13 +652,8 @@ test_concurrency(void)
   /* Four clients with many exchanges each. */
   atomic_store(&st.rendezvous, 0);
   unsigned calls0 = atomic_load(&st.calls);
-  memset(w, 0, sizeof w);
-  for (int i = 0; i < 4; i++) {
-    w[i].svc = "sl-conc";
-    w[i].base = 100000u * (uint32_t)(i + 1);
-    w[i].n = 3000;
-  }
-  ok(run_clients(w, 4), "four clients of 3000 PIDs at once: all right");
+  ok(run_clients(w, 4, "sl-conc", 100000, 3000),
+     "four clients of 3000 PIDs at once: all right");
   is_uint(atomic_load(&st.calls) - calls0, 4 * ((3000 + 62) / 63),
           "%u exchanges in all", 4 * ((3000 + 62) / 63));
   netipc_server_destroy(s);

@@ -25,6 +25,7 @@
 #include <netipc/codec.h>
 #include <netipc/transport.h>
 
+#include "bytes.h"
 #include "tap.h"
 #include "uds-helpers.h"
 
@@ -304,18 +305,6 @@ single_case(const uint8_t *pkt, size_t len, uint32_t request_batch,
   peer_setup(&peer, 0, 1);
   uds_raw_peer_add(&peer, pkt, len, 0);
   client_run(&peer, &opts, o);
-}
-
-static void
-put16(uint8_t *p, size_t off, uint16_t v)
-{
-  memcpy(p + off, &v, sizeof v);
-}
-
-static void
-put32(uint8_t *p, size_t off, uint32_t v)
-{
-  memcpy(p + off, &v, sizeof v);
 }
 
 static void

@@ -19,6 +19,7 @@
 #include <netipc/codec.h>
 #include <netipc/transport.h>
 
+#include "bytes.h"
 #include "tap.h"
 #include "uds-helpers.h"
 
@@ -177,18 +178,6 @@ hello_msg(const netipc_hello *h, uint8_t *buf)
   if (netipc_hello_message_encode(h, buf, NETIPC_HELLO_MSG_LEN) != NETIPC_OK)
     bail_out("hello encode failed");
   return NETIPC_HELLO_MSG_LEN;
-}
-
-static void
-put16(uint8_t *p, size_t off, uint16_t v)
-{
-  memcpy(p + off, &v, sizeof v);
-}
-
-static void
-put32(uint8_t *p, size_t off, uint32_t v)
-{
-  memcpy(p + off, &v, sizeof v);
 }
 
 /* A rejection: status in the reply, layout_version 1, all else zero. */
