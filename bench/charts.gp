@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # charts.gp: the charts of doc/benchmarks.md, called by bench/run-bench.sh:
-#   gnuplot -e "thr='F'; lat='F'; out='BASE'; floor_uds=N; floor_shm=N" charts.gp
+#   gnuplot -e "thr='F'; lat='F'; lk='F'; lk_series=N; out='BASE'; floor_uds=N; floor_shm=N" charts.gp
 # thr: "label"<TAB>transport<TAB>calls/s of every max-rate scenario;
-# lat: "label"<TAB>transport<TAB>p50<TAB>p99 in microseconds.
-# Writes BASE-throughput.{png,svg} and BASE-latency.{png,svg}.
+# lat: "label"<TAB>transport<TAB>p50<TAB>p99 in microseconds;
+# lk (optional): a quoted header line, then keys per call<TAB>keys/s of
+# each of lk_series series (NaN: not measured).
+# Writes BASE-throughput.{png,svg}, BASE-latency.{png,svg} and, with lk,
+# BASE-lookups.{png,svg}.
 
 width = 1100
 height = 640
@@ -79,4 +82,39 @@ do for [fmt in "png svg"] {
        NaN with boxes lc rgb uds_line title "p50 UDS", \
        NaN with boxes lc rgb shm_line title "p50 SHM"
   unset output
+}
+
+# Lookups: keys per second by keys per logical call. lk has lk_series
+# columns after the keys: per method, UDS, SHM and the codec benchmark
+# (no transport); colour by transport, CGROUPS_LOOKUP solid, APPS dashed.
+if (exists("lk")) {
+  if (!exists("lk_series")) {
+    lk_series = 6
+  }
+  per_method = 3
+  series_colour(c) = word("#4477aa #ee7733 #228833", (c - 2) % per_method + 1)
+  series_dash(c) = (c - 2) / per_method + 1
+  series_point(c) = (c - 2) / per_method ? 5 : 7
+  unset logscale
+  set logscale xy
+  set format x "%g"
+  set format y "%.0s%c"
+  set xtics rotate by 0 center nomirror font ",10" # at the key counts (xtic)
+  set bmargin 4
+  set offsets 0, 0, 0, 0
+  set key inside top left opaque
+  do for [fmt in "png svg"] {
+    if (fmt eq "png") {
+      set terminal pngcairo noenhanced size width, height font "sans,10"
+    } else {
+      set terminal svg noenhanced size width, height dynamic font "sans,10"
+    }
+    set output out . "-lookups." . fmt
+    set title "netipc lookups: keys per second at max rate, mixed answers (median of rounds; log scales)"
+    set xlabel "keys per logical call"
+    set ylabel "keys per second"
+    plot for [c=2:lk_series + 1] lk using 1:c:xtic(1) with linespoints title columnheader(c) \
+         lw 2 pt series_point(c) dt series_dash(c) lc rgb series_colour(c)
+    unset output
+  }
 }

@@ -4,6 +4,7 @@
 #   -v notes=FILE     bench/notes.md, included verbatim
 #   -v previous=FILE  the results.csv this run replaces (may be missing)
 #   -v charts=yes|no  whether gnuplot drew doc/benchmarks-*.{png,svg}
+#   -v lk_chart=yes|no whether it drew doc/benchmarks-lookups.{png,svg}
 #   -v have_shm=yes|no
 # Written by bench/run-bench.sh; POSIX awk.
 
@@ -26,6 +27,30 @@ BEGIN {
   REGRESS_MIN_CPU = 5      # ... on a side busy at least this CPU % (ticks)
   SMALL = 16
   LARGE = 5000
+  # Lookups (shared/spec/lookups.md 10): upstream's published floors of the
+  # codec and dispatch benchmark, in requests/s, at maximum rate; from
+  # LK_COMPLETE keys a row only has to complete.
+  CODEC_GOAL["cgroups-16-known"] = 250000
+  CODEC_GOAL["cgroups-16-unknown"] = 500000
+  CODEC_GOAL["cgroups-16-mixed"] = 350000
+  CODEC_GOAL["cgroups-256-mixed"] = 25000
+  CODEC_GOAL["apps-16-known"] = 300000
+  CODEC_GOAL["apps-16-unknown"] = 500000
+  CODEC_GOAL["apps-16-mixed"] = 350000
+  CODEC_GOAL["apps-256-mixed"] = 25000
+  LK_COMPLETE = 8192
+  # How the client splits a logical call (lookups.md 3, 8.1): the default
+  # request proposal, the header and directory entry sizes, the PID key
+  # size, and the bench keys (path LK_PATH_PREFIX followed by i formatted
+  # with LK_PATH_INDEX, as tools/lookup-keys.c makes them).
+  LK_REQUEST_LIMIT = 1024
+  LK_HDR = 16
+  LK_DIR_ENTRY = 8
+  LK_APPS_KEY = 8
+  LK_ALIGN = 8
+  LK_PATH_PREFIX = "/sys/fs/cgroup/bench/cg-"
+  LK_PATH_INDEX = "%03d"
+  PACE_REACHED = 0.98 # a paced point below this share of its pace lagged
   read_meta()
   read_previous()
 }
@@ -42,6 +67,7 @@ END {
   summary()
   chart_section()
   results()
+  lookup_section()
   method()
   notes_section()
 }
@@ -124,6 +150,8 @@ function header() {
   print "| CFLAGS | `" M["cflags"] "` |"
   print "| floors | " M["floors"] " |"
   print "| plan | " M["plan"] " per point, medians; the run took " M["duration"] " |"
+  if (M["lookup plan"] != "")
+    print "| lookup plan | " M["lookup plan"] " |"
   print "| placement | " M["placement"] " |"
   print ""
 }
@@ -183,6 +211,7 @@ function summary(   x, lo, hi, f, c, s, ok, shm) {
              yesno(col("snap" SMALL "-uds", "floor_ratio") >= GOAL_SNAP_UDS_FLOOR))
   }
   large_row()
+  codec_row()
   regression_row()
   print ""
 }
@@ -199,8 +228,29 @@ function large_row(   m, u, s, r) {
            r, "reported", "—")
 }
 
+# The published floors of the lookup codec benchmark (lookups.md 10).
+function codec_row(   i, id, k, met, goals, done, big, list) {
+  for (i = 1; i <= n; i++) {
+    id = order[i]
+    if (col(id, "group") != "lookup-codec") continue
+    k = codec_key(id)
+    if (k in CODEC_GOAL) {
+      goals++
+      if (col(id, "thr") >= CODEC_GOAL[k]) met++
+      else list = list (list == "" ? "" : ", ") k
+    }
+    if (lk_keys(id) >= LK_COMPLETE) { big++; if (col(id, "thr") > 0) done++ }
+  }
+  if (goals + big == 0) return
+  goal_row("lookup codec and dispatch (one process, no transport) vs upstream's published floors; see Lookups",
+           (met + 0) " of " goals " floors met" (list != "" ? " (missed: " list ")" : "") \
+           "; " (done + 0) " of " big " rows of " LK_COMPLETE "+ keys completed",
+           "—", "every floor; the big rows complete", yesno(met == goals && done == big))
+}
+
 # CPU per call against the run this one replaces: scenarios where the
-# client's or the server's CPU per call grew by more than REGRESS_PCT.
+# client's or the server's CPU per call grew by more than REGRESS_PCT
+# (points the previous run did not have are not counted).
 function regression_row(   i, id, g, k, grew, list) {
   if (prev_rows == 0) {
     goal_row("CPU per call does not grow (vs the previous run)", "no previous run", "—", "no growth", "—")
@@ -210,6 +260,7 @@ function regression_row(   i, id, g, k, grew, list) {
     id = order[i]
     g = col(id, "group")
     if (g == "floor" || g == "machine") continue
+    if (!((id, "thr") in P)) continue # new in this run: nothing to compare
     if (grown(col(id, "cus"), P[id, "cus"], col(id, "ccpu")) ||
         grown(col(id, "sus"), P[id, "sus"], col(id, "scpu"))) {
       grew++
@@ -297,6 +348,150 @@ function result_row(id,   t, lo, hi, spread, d, dc, ds) {
     ratio(col(id, "floor_ratio")), spread, d == "" ? "—" : d
 }
 
+# ---- lookups ----------------------------------------------------------------
+# Point ids: codec-METHOD-KEYS-KIND and lk-METHOD-TRANSPORT-KEYS-KIND[-rRATE].
+function id_part(id, k,   f) { split(id, f, "-"); return f[k] }
+function codec_key(id) { return id_part(id, 2) "-" id_part(id, 3) "-" id_part(id, 4) }
+function lk_method(id) { return id_part(id, 2) }
+function lk_keys(id) { return id_part(id, 1) == "codec" ? id_part(id, 3) + 0 : id_part(id, 4) + 0 }
+function lk_kind(id) { return id_part(id, 1) == "codec" ? id_part(id, 4) : id_part(id, 5) }
+function lk_name(m) { return m == "apps" ? "APPS_LOOKUP" : "CGROUPS_LOOKUP" }
+function align(x) { return int((x + LK_ALIGN - 1) / LK_ALIGN) * LK_ALIGN }
+
+# Request/response exchanges of one logical call of `keys` bench keys with
+# the default request limit (lookups.md 8.1 step 5.2: the largest prefix
+# of the remaining keys whose canonical request fits).
+function exchanges(m, keys,   per, start, k, last, off, len, x) {
+  if ((m, keys) in XCH) return XCH[m, keys]
+  if (m == "apps") {
+    per = int((LK_REQUEST_LIMIT - LK_HDR) / (LK_DIR_ENTRY + LK_APPS_KEY))
+    return XCH[m, keys] = int((keys + per - 1) / per)
+  }
+  for (start = 0; start < keys; start += k) {
+    last = 0
+    for (k = 0; start + k < keys; k++) {
+      len = length(LK_PATH_PREFIX sprintf(LK_PATH_INDEX, start + k)) + 1
+      off = k ? align(last) : 0
+      if (LK_HDR + LK_DIR_ENTRY * (k + 1) + off + len > LK_REQUEST_LIMIT) break
+      last = off + len
+    }
+    if (k == 0) return XCH[m, keys] = ""
+    x++
+  }
+  return XCH[m, keys] = x
+}
+
+function spread_of(id,   t) {
+  t = col(id, "thr")
+  return t > 0 ? sprintf("%.0f %%", 100 * (col(id, "thr_max") - col(id, "thr_min")) / t) : "—"
+}
+function delta_of(id,   d) {
+  d = change(col(id, "thr"), P[id, "thr"])
+  return d == "" ? "—" : d
+}
+
+function lookup_section(   i, id, any) {
+  for (i = 1; i <= n; i++) if (col(order[i], "group") ~ /^lookup-/) any = 1
+  if (!any) return
+  print "## Lookups (CGROUPS_LOOKUP and APPS_LOOKUP)"
+  print ""
+  print "The scenarios of `shared/spec/lookups.md` section 10, on a plan of"
+  print "their own: " M["lookup plan"] " (medians; *spread* as above). Keys"
+  print "are the paths `" LK_PATH_PREFIX "NNN` (i in three digits or more) and the PIDs 1000+i; *known*"
+  print "answers every key KNOWN with upstream's bench item, *unknown* answers"
+  print "CGROUPS UNKNOWN_RETRY_LATER / APPS UNKNOWN, *mixed* even keys known"
+  print "and odd ones unknown."
+  print ""
+  codec_table()
+  call_tables()
+}
+
+function codec_table(   i, id, k, t, goal, met) {
+  print "### Codec and dispatch in one process (no transport)"
+  print ""
+  print "`bench/bench-lookup-codec`, pinned like a client: each request encodes"
+  print "the keys, runs the server dispatch (request decode, look-ahead builder"
+  print "over max(65536, 256n + 4096) bytes, the typed handler, finish) and"
+  print "decodes the whole response, checking its item count. Latency is per"
+  print "request. Goals are upstream's published floors (every language, max rate);"
+  print "rows of " LK_COMPLETE " and more keys only have to complete."
+  print ""
+  print "| method | keys | answers | requests/s | keys/s | p50 µs | p95 µs | p99 µs | CPU | goal | met | spread | Δ prev |"
+  print "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|:---:|---:|---|"
+  for (i = 1; i <= n; i++) {
+    id = order[i]
+    if (col(id, "group") != "lookup-codec") continue
+    k = codec_key(id)
+    t = col(id, "thr")
+    goal = "—"; met = "—"
+    if (k in CODEC_GOAL) {
+      goal = "≥ " rate(CODEC_GOAL[k]) "/s"
+      met = yesno(t >= CODEC_GOAL[k])
+    } else if (lk_keys(id) >= LK_COMPLETE) {
+      goal = "completes"
+      met = yesno(t > 0)
+    }
+    printf "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+      lk_name(lk_method(id)), lk_keys(id), lk_kind(id), rate(t), rate(t * lk_keys(id)),
+      us(col(id, "p50")), us(col(id, "p95")), us(col(id, "p99")), pct(col(id, "ccpu")),
+      goal, met, spread_of(id), delta_of(id)
+  }
+  print ""
+}
+
+function call_tables(   i, id, m, shown_m, r, x, lag) {
+  print "### Logical lookup calls over UDS and SHM"
+  print ""
+  print "`netipc bench cgroups-lookup|apps-lookup --keys N [--rate R]` against"
+  print "`netipc serve cgroups-lookup|apps-lookup --from-file` (one server per"
+  print "method and answer kind, started with `--profile shm`; server defaults:"
+  print "65536-byte request and 1 MiB response limits), the client with its"
+  print "default " LK_REQUEST_LIMIT "-byte request proposal. The CLI counts *keys/s*; *calls/s*"
+  print "counts logical calls (keys/s over the keys per call), and *exchanges*"
+  print "is how many request/response exchanges the client splits one call"
+  print "into under that request limit. Latency and CPU per call are per"
+  print "logical call. Paced rows ask for " rate(col_first_paced()) " calls/s at every size; where a"
+  print "call takes longer than the interval, the row shows what was achieved"
+  print "(*not reached*)."
+  print ""
+  if (lk_chart == "yes") {
+    print "![Lookup keys/s by keys per call (mixed answers, max rate)](benchmarks-lookups.png)"
+    print ""
+    print "Vector version: [lookups](benchmarks-lookups.svg)."
+    print ""
+  }
+  for (i = 1; i <= n; i++) {
+    id = order[i]
+    if (col(id, "group") != "lookup-call") continue
+    m = lk_method(id)
+    if (!shown_m[m]++) {
+      print "#### " lk_name(m)
+      print ""
+      print "| transport | keys | answers | rate | keys/s | calls/s | exchanges | p50 µs | p95 µs | p99 µs | client CPU | server CPU | client µs/call | server µs/call | spread | Δ prev |"
+      print "|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+    }
+    r = col(id, "rate")
+    lag = r > 0 && col(id, "calls") < PACE_REACHED * r ? " (not reached)" : ""
+    x = exchanges(m, lk_keys(id))
+    printf "| %s | %d | %s | %s%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+      toupper(col(id, "transport")), lk_keys(id), lk_kind(id), pace(id), lag,
+      rate(col(id, "thr")), rate(col(id, "calls")), x == "" ? "—" : x,
+      us(col(id, "p50")), us(col(id, "p95")), us(col(id, "p99")),
+      pct(col(id, "ccpu")), pct(col(id, "scpu")), us(col(id, "cus")), us(col(id, "sus")),
+      spread_of(id), delta_of(id)
+    if (i == n || col(order[i + 1], "group") != "lookup-call" || lk_method(order[i + 1]) != m)
+      print ""
+  }
+}
+
+function col_first_paced(   i, id) {
+  for (i = 1; i <= n; i++) {
+    id = order[i]
+    if (col(id, "group") == "lookup-call" && col(id, "rate") > 0) return col(id, "rate")
+  }
+  return ""
+}
+
 function method() {
   print "## Method"
   print ""
@@ -318,8 +513,11 @@ function method() {
   print "  compared; a pipelined answer is matched to its request by id; every"
   print "  snapshot must have the first response's item count and every item"
   print "  must decode (stages A and B); every cache lookup must return the item"
-  print "  asked for (hit) or nothing (miss). A wrong answer exits 1 and fails"
-  print "  `make bench`. Each result also names the transport it negotiated."
+  print "  asked for (hit) or nothing (miss); every logical lookup must return"
+  print "  one item per key, each echoing its key, and every codec response must"
+  print "  decode with one item per key. A wrong answer exits 1 and fails"
+  print "  `make bench`. Each result also names the transport it negotiated (the"
+  print "  lookup calls through `--verbose`)."
   print "- **Latency**: per call, send to checked answer, in a log-linear histogram"
   print "  (< 2 % error). Unpaced ping-pong times every 8th call (two clock reads"
   print "  are ~10 % of an SHM round trip); paced runs and snapshots time every"

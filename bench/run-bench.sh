@@ -11,7 +11,15 @@
 # report shows medians. A failed call or a wrong answer stops the run with
 # exit status 1 and leaves the previous outputs untouched.
 #
-# The Makefile passes: NETIPC, BENCH_LOOKUP, BENCH_MACHINE (programs),
+# The lookup methods (shared/spec/lookups.md 10) run on a plan of their
+# own: the codec benchmark in one process (bench-lookup-codec) and logical
+# lookup calls over UDS and SHM (`netipc bench cgroups-lookup|apps-lookup`
+# against `netipc serve ... --from-file`), in fewer and shorter rounds
+# (LK_* below; BENCH_LOOKUP_DURATION and BENCH_LOOKUP_ROUNDS change them,
+# BENCH_ROUNDS caps the rounds).
+#
+# The Makefile passes: NETIPC, BENCH_LOOKUP, BENCH_CODEC, BENCH_MACHINE
+# (programs),
 # BENCH_LIMITS_DIR, BENCH_SRCDIR, BENCH_CC, BENCH_CFLAGS,
 # BENCH_NETIPC_CFLAGS, BENCH_VERSION, BENCH_HAVE_SHM (yes/no).
 
@@ -19,6 +27,7 @@ set -u
 
 NETIPC=${NETIPC:?NETIPC must name tools/netipc}
 BENCH_LOOKUP=${BENCH_LOOKUP:?}
+BENCH_CODEC=${BENCH_CODEC:?}
 BENCH_MACHINE=${BENCH_MACHINE:?}
 LIMITS_DIR=${BENCH_LIMITS_DIR:?}
 SRCDIR=${BENCH_SRCDIR:?}
@@ -54,6 +63,39 @@ CPU_DECIMALS=1
 POINTS_ESTIMATE=32            # for the duration announced at the start
 ROUND_OVERHEAD_DS=1           # 0.1 s per round: process start, connect
 
+# Lookups (lookups.md 10): keys per logical call, the answers served, and
+# a plan of their own, so that their 120 points fit in a few minutes.
+LK_METHODS="cgroups apps"
+LK_KEYS="16 256 8192 32768"
+LK_KINDS="known unknown mixed"
+LK_KEYS_MAX=32768             # the largest of LK_KEYS (the mixed files)
+LK_BIG=8192                   # from this many keys a point is "big"
+LK_DURATION=${BENCH_LOOKUP_DURATION:-1} # seconds per lookup round
+LK_ROUNDS=${BENCH_LOOKUP_ROUNDS:-3}     # rounds of the 16- and 256-key points
+LK_BIG_ROUNDS=1               # rounds of the big points (they only complete)
+LK_PACE=10000                 # paced logical calls/s, run at every size
+LK_POINTS_SMALL=60            # codec 12 + calls 48 points of 16/256 keys
+LK_POINTS_BIG=60              # ... and as many of 8192/32768 keys
+# The keys `netipc bench cgroups-lookup|apps-lookup --keys N` sends: key i
+# is the path LK_PATH_FMT of i or the PID LK_PID_BASE + i. The served
+# files (lookup_file) answer exactly those.
+LK_PATH_FMT=/sys/fs/cgroup/bench/cg-%03d
+LK_PID_BASE=1000
+# What a known key answers: the items of the codec benchmark (lookups.md
+# 10); labels are separated by blanks here. Unknown keys answer
+# UNKNOWN_RETRY_LATER (cgroups) or UNKNOWN (apps).
+LK_CG_ORCHESTRATOR=k8s
+LK_CG_NAME=bench-pod
+LK_CG_LABELS="namespace=bench image=bench:latest"
+LK_APPS_ORCHESTRATOR=docker
+LK_APPS_PPID=1
+LK_APPS_UID=1000
+LK_APPS_STARTTIME=42
+LK_APPS_COMM=bench
+LK_APPS_CGROUP_PATH=/sys/fs/cgroup/bench
+LK_APPS_CGROUP_NAME=bench-container
+LK_APPS_LABELS="image=bench:latest"
+
 OUT_MD=$SRCDIR/doc/benchmarks.md
 OUT_CSV=$SRCDIR/bench/results.csv
 NOTES=$SRCDIR/bench/notes.md
@@ -76,6 +118,12 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
+
+[ "$LK_ROUNDS" -le "$ROUNDS" ] || LK_ROUNDS=$ROUNDS
+[ "$LK_BIG_ROUNDS" -le "$LK_ROUNDS" ] || LK_BIG_ROUNDS=$LK_ROUNDS
+# The plan of the points being defined (define); the lookups change it.
+def_rounds=$ROUNDS
+def_duration=$DURATION
 
 CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
 started=$(date +%s)
@@ -188,8 +236,8 @@ server_ticks() {
   sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
 }
 
-cpu_pct() { # T0 T1: server CPU % over one round
-  awk -v a="$1" -v b="$2" -v hz="$CLK_TCK" -v d="$DURATION" -v p="$CPU_DECIMALS" \
+cpu_pct() { # T0 T1 SECONDS: server CPU % over one round
+  awk -v a="$1" -v b="$2" -v hz="$CLK_TCK" -v d="$3" -v p="$CPU_DECIMALS" \
     'BEGIN { if (a != "-" && b != "-") printf "%." p "f", 100 * (b - a) / hz / d }'
 }
 
@@ -240,18 +288,20 @@ logged() {
 }
 
 # A point is defined once and measured in rounds. Its command (FUNC, a
-# function name and its words) gets "--rate RATE" when RATE is not 0.
+# function name and its words) gets "--rate RATE" when RATE is not 0. It
+# takes the plan current when it is defined: def_rounds rounds of
+# def_duration seconds (FUNC must run for that duration).
 # define ID LABEL GROUP TRANSPORT RATE PER_CALL UNIT SERVER PREFIX FUNC
 define() {
   case "$*" in *'|'*) die "a point definition must not hold '|': $*" ;; esac
   case $2 in *,*) die "a label must not hold a comma: '$2'" ;; esac
-  echo "$1|$2|$3|$4|$5|$6|$7|$8|$9|${10}" >>"$tmp/defs"
+  echo "$1|$2|$3|$4|$5|$6|$7|$8|$9|${10}|$def_rounds|$def_duration" >>"$tmp/defs"
 }
 
 load() { # ID: the definition into d_* variables
   d_line=$(grep "^$1|" "$tmp/defs") || die "no point '$1'"
   IFS='|' read -r d_id d_label d_group d_transport d_rate d_per_call d_unit \
-    d_server d_prefix d_func <<EOF
+    d_server d_prefix d_func d_rounds d_duration <<EOF
 $d_line
 EOF
 }
@@ -262,6 +312,7 @@ EOF
 one_round() {
   load "$1"
   o_round=$2
+  [ "$o_round" -le "$d_rounds" ] || return 0
   # shellcheck disable=SC2086 # FUNC is a function name and its words
   set -- $d_func
   [ "$d_rate" = 0 ] || set -- "$@" --rate "$d_rate"
@@ -275,26 +326,40 @@ one_round() {
   expect_line "$line" "$d_prefix"
   [ "$(echo "$line" | awk -F, '{ print NF }')" = 6 ] ||
     die "$d_label: not a result line: '$line'"
+  # The lookup lines do not name the transport; --verbose does.
+  if [ "$d_group" = lookup-call ]; then
+    pr=$(sed -n "s/^netipc: service .*: profile \([A-Z_]*\) (offered .*/\1/p" "$tmp/round.err" | head -n 1)
+    case "$d_transport:$pr" in
+    uds:UDS_* | shm:SHM_*) ;;
+    *) die "$d_label: the session's profile is '$pr', not $d_transport" ;;
+    esac
+  fi
   b=$(sed -n 's/.* \([0-9][0-9]*\) bytes per response$/\1/p' "$tmp/round.err")
   e=$(sed -n 's/^netipc: bench: profile .*, extensions \(0x[0-9a-f]*\)$/\1/p' "$tmp/round.err")
   [ -z "$b$e" ] || echo "$b,$e" >"$tmp/extra.$d_id"
-  echo "$d_id,$o_round,${line#*,},$(cpu_pct "$t0" "$t1")" >>"$tmp/rounds.csv"
+  echo "$d_id,$o_round,${line#*,},$(cpu_pct "$t0" "$t1" "$d_duration")" >>"$tmp/rounds.csv"
 }
 
 point_done() { # ID: medians into points.csv, one progress line
   load "$1"
   extra=$(cat "$tmp/extra.$d_id" 2>/dev/null || echo ,)
-  echo "$d_id,$d_label,$d_group,$d_transport,$d_rate,$d_per_call,$d_unit,${extra%,*},$(median_of "$d_id"),${extra#*,}" \
+  echo "$d_id,$d_label,$d_group,$d_transport,$d_rate,$d_per_call,$d_unit,${extra%,*},$(median_of "$d_id"),${extra#*,},$d_rounds,$d_duration" \
     >>"$tmp/points.csv"
   npoint=$((npoint + 1))
   progress "$d_id" "$d_label" "$d_rate" "$d_unit"
 }
 
-# measure ID...: ROUNDS rounds, each running every listed point once in
-# turn, so points compared by a goal see the same machine.
+# measure ID...: rounds, each running every listed point once in turn, so
+# points compared by a goal see the same machine; a point with fewer
+# rounds than another sits out the later ones.
 measure() {
+  m_rounds=0
+  for id; do
+    load "$id"
+    [ "$d_rounds" -le "$m_rounds" ] || m_rounds=$d_rounds
+  done
   m_round=1
-  while [ "$m_round" -le "$ROUNDS" ]; do
+  while [ "$m_round" -le "$m_rounds" ]; do
     for id; do one_round "$id" "$m_round"; done
     m_round=$((m_round + 1))
   done
@@ -311,7 +376,7 @@ paced() {
   for base; do
     load "$base"
     p_def="$d_label|$d_group|$d_transport"
-    p_rest="$d_per_call|$d_unit|$d_server|$d_prefix|$d_func"
+    p_rest="$d_per_call|$d_unit|$d_server|$d_prefix|$d_func|$d_rounds|$d_duration"
     p_max=$(calls_of "$base")
     for pace in $PACES; do
       awk -v m="$p_max" -v p="$pace" -v h="$PACE_HEADROOM" \
@@ -352,6 +417,17 @@ cmd_snap() { # TRANSPORT ITEMS [OPTIONS]: bench snapshot
 
 cmd_lookup() { # ITEMS hit|miss
   logged "$BENCH_LOOKUP" "$1" "$2" "$DURATION"
+}
+
+cmd_codec() { # METHOD KEYS KIND: the lookup codec and dispatch, no transport
+  logged $on_client "$BENCH_CODEC" "$1" "$2" "$3" "$LK_DURATION"
+}
+
+cmd_lk() { # TRANSPORT METHOD KIND KEYS [OPTIONS]: logical lookups
+  c_tr=$1 c_m=$2 c_kind=$3 c_keys=$4
+  shift 4
+  nt "$c_tr" --service "lk-$c_m-$c_kind" bench "$c_m-lookup" --keys "$c_keys" \
+    --duration "$LK_DURATION" "$@"
 }
 
 cmd_memcpy() { # BYTES
@@ -432,6 +508,114 @@ run_lookups() {
   done
 }
 
+# ---- the lookup methods (lookups.md 10) -----------------------------------
+
+lk_plan() { # KEYS: the lookup plan for points of KEYS keys
+  def_duration=$LK_DURATION
+  if [ "$1" -ge "$LK_BIG" ]; then def_rounds=$LK_BIG_ROUNDS; else def_rounds=$LK_ROUNDS; fi
+}
+
+lk_plan_end() {
+  def_rounds=$ROUNDS
+  def_duration=$DURATION
+}
+
+# lookup_file cgroups|apps known|unknown|mixed FILE: the --from-file
+# answers for the bench keys. known and unknown are one "*" line; mixed
+# lists the even keys below LK_KEYS_MAX as known, then "*" unknown. An
+# unknown item carries the empty values lookups.md 4.3/4.4 require
+# (orchestrator unknown, ppid 0, uid unset "-", starttime 0, no strings).
+lookup_file() {
+  awk -v m="$1" -v kind="$2" -v max="$LK_KEYS_MAX" -v fmt="$LK_PATH_FMT" \
+    -v base="$LK_PID_BASE" -v cg_orch="$LK_CG_ORCHESTRATOR" \
+    -v cg_name="$LK_CG_NAME" -v cg_labels="$LK_CG_LABELS" \
+    -v a_orch="$LK_APPS_ORCHESTRATOR" -v a_ppid="$LK_APPS_PPID" \
+    -v a_uid="$LK_APPS_UID" -v a_start="$LK_APPS_STARTTIME" \
+    -v a_comm="$LK_APPS_COMM" -v a_path="$LK_APPS_CGROUP_PATH" \
+    -v a_name="$LK_APPS_CGROUP_NAME" -v a_labels="$LK_APPS_LABELS" '
+    function tabs(list) { gsub(/ +/, "\t", list); return list }
+    BEGIN {
+      if (m == "cgroups") {
+        known = "known\t" cg_orch "\t" cg_name "\t" tabs(cg_labels)
+        unknown = "unknown-retry\tunknown\t"
+      } else {
+        known = "known\tknown\t" a_orch "\t" a_ppid "\t" a_uid "\t" a_start \
+          "\t" a_comm "\t" a_path "\t" a_name "\t" tabs(a_labels)
+        unknown = "unknown\tknown\tunknown\t0\t-\t0\t\t\t"
+      }
+      if (kind == "mixed")
+        for (i = 0; i < max; i += 2)
+          print (m == "cgroups" ? sprintf(fmt, i) : base + i) "\t" known
+      print "*\t" (kind == "known" ? known : unknown)
+    }' >"$3"
+}
+
+# One server per method and kind, started for the lookup points only.
+lk_start_servers() {
+  sp=uds
+  [ "$HAVE_SHM" = yes ] && sp=shm
+  lk_servers=""
+  for m in $LK_METHODS; do
+    for kind in $LK_KINDS; do
+      lookup_file "$m" "$kind" "$tmp/lk-$m-$kind.tsv"
+      start_server "lk-$m-$kind" --profile "$sp" --service "lk-$m-$kind" \
+        serve "$m-lookup" --from-file "$tmp/lk-$m-$kind.tsv"
+      eval "lk_server_${m}_$kind=$server_pid"
+      lk_servers="$lk_servers $server_pid"
+    done
+  done
+}
+
+lk_stop_servers() {
+  for p in $lk_servers; do kill "$p" 2>/dev/null; done
+  for p in $lk_servers; do wait "$p" 2>/dev/null; done
+}
+
+run_lookup_codec() {
+  for m in $LK_METHODS; do
+    for n in $LK_KEYS; do
+      lk_plan "$n"
+      for kind in $LK_KINDS; do
+        define "codec-$m-$n-$kind" \
+          "$(upper "$m")_LOOKUP codec ($n keys $kind)" lookup-codec local 0 \
+          1 "requests/s" - "lookup-codec-$m-$n-$kind" "cmd_codec $m $n $kind"
+        measure "codec-$m-$n-$kind"
+      done
+    done
+  done
+  lk_plan_end
+}
+
+# Every call point at max rate, then paced at LK_PACE calls/s whatever
+# the max rate was: a point whose calls take longer than the pacing
+# interval shows what it achieved.
+run_lookup_calls() {
+  lk_start_servers
+  for m in $LK_METHODS; do
+    for tr in $(transports); do
+      for n in $LK_KEYS; do
+        lk_plan "$n"
+        for kind in $LK_KINDS; do
+          lk_base="lk-$m-$tr-$n-$kind"
+          srv=$(eval echo "\$lk_server_${m}_$kind")
+          for rate in 0 "$LK_PACE"; do
+            # The CLI names the keys and the pace it ran, not the transport
+            # (one_round checks that through --verbose).
+            lk_id=$lk_base scenario="$m-lookup-$n"
+            [ "$rate" = 0 ] || lk_id="$lk_base-r$rate" scenario="$scenario-rate$rate"
+            define "$lk_id" "$(upper "$tr") $(upper "$m")_LOOKUP ($n keys $kind)" \
+              lookup-call "$tr" "$rate" "$n" "keys/s" "$srv" "$scenario," \
+              "cmd_lk $tr $m $kind $n"
+            measure "$lk_id"
+          done
+        done
+      done
+    done
+  done
+  lk_plan_end
+  lk_stop_servers
+}
+
 run_machine() {
   snap_bytes=$(awk -F, -v id="snap$SNAP_LARGE-uds" '$1 == id { print $8 }' "$tmp/points.csv")
   [ -n "$snap_bytes" ] || die "no payload size for the $SNAP_LARGE-item snapshot"
@@ -463,6 +647,10 @@ start_servers() {
 
 # ---- outputs --------------------------------------------------------------
 
+rounds_of() { # N: "N round(s)"
+  if [ "$1" = 1 ]; then echo "1 round"; else echo "$1 rounds"; fi
+}
+
 meta() { # the run's description, one "key: value" line each
   commit=unknown
   if command -v git >/dev/null 2>&1 &&
@@ -480,6 +668,7 @@ meta() { # the run's description, one "key: value" line each
   echo "cflags: ${BENCH_CFLAGS:-} ${BENCH_NETIPC_CFLAGS:-}"
   echo "floors: floor-uds.c and floor-shm.c of $(cd "$LIMITS_DIR" && pwd -P), built with $CC $FLOOR_CFLAGS"
   echo "plan: $ROUNDS rounds of $DURATION s"
+  echo "lookup plan: $(rounds_of "$LK_ROUNDS") of $LK_DURATION s per point below $LK_BIG keys, $(rounds_of "$LK_BIG_ROUNDS") from $LK_BIG keys; every call point also paced at $LK_PACE calls/s"
   echo "placement: $placement"
   echo "duration: $(($(date +%s) - started)) s"
 }
@@ -490,7 +679,7 @@ write_results() {
   {
     meta | sed 's/^/# /'
     echo "id,scenario,group,transport,rate_target_per_s,items_per_call,unit,rounds,duration_s,throughput_per_s,throughput_min,throughput_max,calls_per_s,p50_us,p95_us,p99_us,client_cpu_pct,server_cpu_pct,client_cpu_us_per_call,server_cpu_us_per_call,floor_ratio,bytes_per_call,mb_per_s,extensions"
-    awk -F, -v rounds="$ROUNDS" -v d="$DURATION" '
+    awk -F, '
       function per_call(cpu) { return cpu == "" || calls <= 0 ? "" : sprintf("%.4g", cpu / 100 / calls * 1e6) }
       { row[NR] = $0; if ($3 == "floor") floor[$4] = $9 }
       END {
@@ -505,12 +694,40 @@ write_results() {
           if (f[7] == "bytes/s") mb = sprintf("%.1f", f[9] / 1e6)
           bytes = f[7] == "bytes/s" ? f[6] : f[8]
           printf "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%.0f,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n",
-            f[1], f[2], f[3], f[4], f[5], f[6], f[7], rounds, d, f[9], f[10], f[11],
+            f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[18], f[19], f[9], f[10], f[11],
             calls, f[12], f[13], f[14], f[15], f[16], per_call(f[15]), per_call(f[16]),
             ratio, bytes, mb, f[17]
         }
       }' "$tmp/points.csv"
   } >"$tmp/results.csv"
+}
+
+# lk_chart_data: keys/s at max rate by keys per call, mixed answers: one
+# row per key count; per method a column for UDS, SHM and the codec
+# (requests/s times keys); headers quoted, "NaN" where nothing ran.
+lk_chart_data() {
+  awk -F, -v keys="$LK_KEYS" -v methods="$LK_METHODS" -v trs="uds shm" '
+    !/^#/ && $1 != "id" && $5 == 0 {
+      split($1, f, "-")
+      if ($3 == "lookup-codec" && f[4] == "mixed") v[f[2], "codec", f[3]] = $10 * f[3]
+      if ($3 == "lookup-call" && f[5] == "mixed") v[f[2], f[3], f[4]] = $10
+    }
+    END {
+      nk = split(keys, k, " "); nm = split(methods, m, " "); nt = split(trs, t, " ")
+      t[++nt] = "codec"
+      line = "\"keys\""
+      for (i = 1; i <= nm; i++)
+        for (j = 1; j <= nt; j++)
+          line = line "\t\"" toupper(m[i]) "_LOOKUP " (t[j] == "codec" ? "codec, no transport" : toupper(t[j])) "\""
+      print line
+      for (r = 1; r <= nk; r++) {
+        line = k[r]
+        for (i = 1; i <= nm; i++)
+          for (j = 1; j <= nt; j++)
+            line = line "\t" (((m[i], t[j], k[r]) in v) ? v[m[i], t[j], k[r]] : "NaN")
+        print line
+      }
+    }' "$tmp/results.csv"
 }
 
 # The chart data (tab-separated, labels quoted) and the charts.
@@ -520,7 +737,7 @@ write_charts() {
     function short(r) { return r % 1000 ? r : r / 1000 "k" }
     !/^#/ && $1 != "id" {
       label = $2; if ($5 > 0) label = label " " short($5) "/s"
-      ipc = $3 != "floor" && $3 != "lookup" && $3 != "machine"
+      ipc = $3 != "floor" && $3 !~ /^lookup/ && $3 != "machine"
       if (ipc && $5 == 0)
         printf "\"%s\"\t%s\t%s\n", label, $4, $13 > thr
       if (ipc)
@@ -531,7 +748,9 @@ write_charts() {
     shm="$tmp/floor-shm.val" "$tmp/results.csv"
   fu=$(cat "$tmp/floor-uds.val" 2>/dev/null || echo 0)
   fs=$(cat "$tmp/floor-shm.val" 2>/dev/null || echo 0)
-  "$GNUPLOT" -e "thr='$tmp/thr.dat'; lat='$tmp/lat.dat'; out='$tmp/benchmarks'; floor_uds=$fu; floor_shm=$fs" \
+  lk_chart_data >"$tmp/lookups.dat"
+  lk_series=$(awk -F'\t' 'NR == 1 { print NF - 1 }' "$tmp/lookups.dat")
+  "$GNUPLOT" -e "thr='$tmp/thr.dat'; lat='$tmp/lat.dat'; lk='$tmp/lookups.dat'; lk_series=$lk_series; out='$tmp/benchmarks'; floor_uds=$fu; floor_shm=$fs" \
     "$SRCDIR/bench/charts.gp" 2>"$tmp/gnuplot.err" || {
     cat "$tmp/gnuplot.err" >&2
     die "gnuplot failed"
@@ -544,18 +763,23 @@ write_report() {
   meta >"$tmp/meta.txt"
   charts=no
   [ -f "$tmp/benchmarks-throughput.png" ] && charts=yes
+  lk_chart=no
+  [ -f "$tmp/benchmarks-lookups.png" ] && lk_chart=yes
   awk -f "$SRCDIR/bench/report.awk" -v meta="$tmp/meta.txt" \
     -v notes="$NOTES" -v previous="$prev" -v charts="$charts" \
+    -v lk_chart="$lk_chart" \
     -v have_shm="$HAVE_SHM" "$tmp/results.csv" >"$tmp/benchmarks.md" ||
     die "report generation failed"
 }
 
 # Only a complete run replaces the outputs; charts of an older run go.
 install_outputs() {
-  for c in throughput latency; do
+  for c in throughput latency lookups; do
+    drawn=$charts
+    [ "$c" != lookups ] || drawn=$lk_chart
     for f in png svg; do
       rm -f "$CHART_BASE-$c.$f"
-      [ "$charts" = no ] || cp "$tmp/benchmarks-$c.$f" "$CHART_BASE-$c.$f" ||
+      [ "$drawn" = no ] || cp "$tmp/benchmarks-$c.$f" "$CHART_BASE-$c.$f" ||
         die "cannot write $CHART_BASE-$c.$f"
     done
   done
@@ -565,8 +789,10 @@ install_outputs() {
 
 # ---- main -----------------------------------------------------------------
 
-echo "bench: $ROUNDS rounds of $DURATION s per point, about $POINTS_ESTIMATE points:" \
-  "$(((POINTS_ESTIMATE * ROUNDS * (DURATION * 10 + ROUND_OVERHEAD_DS) + 599) / 600)) minutes"
+lk_rounds=$((LK_POINTS_SMALL * LK_ROUNDS + LK_POINTS_BIG * LK_BIG_ROUNDS))
+echo "bench: $ROUNDS rounds of $DURATION s per point, about $POINTS_ESTIMATE points," \
+  "and $lk_rounds lookup rounds of $LK_DURATION s:" \
+  "$(((POINTS_ESTIMATE * ROUNDS * (DURATION * 10 + ROUND_OVERHEAD_DS) + lk_rounds * (LK_DURATION * 10 + ROUND_OVERHEAD_DS) + 599) / 600)) minutes"
 build_floors
 start_servers
 : >"$tmp/rounds.csv"
@@ -576,6 +802,8 @@ run_goal_points
 run_batch_and_pipeline
 run_large_snapshots
 run_lookups
+run_lookup_codec
+run_lookup_calls
 run_machine
 write_results
 write_charts
@@ -583,7 +811,8 @@ write_report
 install_outputs
 echo "bench: $npoint points in $(($(date +%s) - started)) s; wrote $OUT_MD and $OUT_CSV"
 if [ "$charts" = yes ]; then
-  echo "bench: charts $CHART_BASE-throughput.{png,svg}, $CHART_BASE-latency.{png,svg}"
+  echo "bench: charts $CHART_BASE-throughput.{png,svg}, $CHART_BASE-latency.{png,svg}," \
+    "$CHART_BASE-lookups.{png,svg}"
 else
   echo "bench: $GNUPLOT not found, no charts: install gnuplot (apt-get install gnuplot-nox) and re-run make bench"
 fi
