@@ -20,13 +20,16 @@
 
 #include <netipc/service.h>
 
+#include "common/alloc.h"
+#include "service/client-internal.h" /* the request proposal, for 8.2 */
+
 #include "bytes.h"
 #include "lookup-helpers.h"
 #include "service-helpers.h"
 #include "strview.h"
 #include "tap.h"
 
-#define PLAN 190
+#define PLAN 199
 
 #define BIG_N 32768u
 #define GEN 0x1122334455667788ull
@@ -959,6 +962,84 @@ test_abort(lkh_state *st, const char *svc)
   netipc_client_destroy(c);
 }
 
+
+/* ---------------------------------------------------------------- */
+/* 8.2 with a proposal that grew: reconnect for a larger limit       */
+/* ---------------------------------------------------------------- */
+
+#define GROWN_PROPOSAL 2048u
+#define LONG_PATH_LEN 1500u /* fits GROWN_PROPOSAL, not the default 1024 */
+#define BIG_SERVER_RQ 4096u
+
+/*
+ * The agreed request limit equals the proposal of the handshake, so a
+ * proposal that grew afterwards (here: set directly) is what makes the
+ * client reconnect instead of making the item itself.
+ */
+static void
+grow_case(const char *svc, uint32_t server_rq, int expect_ok)
+{
+  lkh_state st;
+  lkh_state_init(&st, GEN);
+  netipc_server *srv = lkh_server_start(run_dir, svc,
+                                        NETIPC_METHOD_CGROUPS_LOOKUP, &st,
+                                        server_rq, 0, 0);
+  netipc_client *c = client_of(svc, NETIPC_METHOD_CGROUPS_LOOKUP);
+  static char longp[LONG_PATH_LEN + 1];
+  memset(longp, 'L', LONG_PATH_LEN);
+  longp[0] = '/';
+  netipc_string_view keys[3] = {sv("/cg/a"), {longp, LONG_PATH_LEN},
+                                sv("/cg/c")};
+  c->tcfg.max_request_payload_bytes = GROWN_PROPOSAL;
+  netipc_client_status before = svc_status(c);
+  netipc_lookup_view v;
+  view_poison(&v);
+  netipc_err err = netipc_client_cgroups_lookup(c, keys, 3, 0, &v);
+  netipc_client_status after = svc_status(c);
+  if (expect_ok) {
+    is_err(err, NETIPC_OK, "grown proposal: the call succeeds");
+    ok(err == NETIPC_OK && lkh_cg_first_bad(&v, keys, 3, 0, UINT32_MAX) == 3,
+       "the long key was answered by the server, not made locally");
+    is_uint(after.reconnect_count - before.reconnect_count, 1,
+            "after one reconnect");
+    is_uint(after.session.max_request_payload_bytes, GROWN_PROPOSAL,
+            "at the grown agreed request limit");
+  } else {
+    is_err(err, NETIPC_ERR_OVERFLOW,
+           "grown proposal the server refuses: OVERFLOW");
+    ok(view_poisoned(&v) && after.state != NETIPC_CLIENT_READY,
+       "no view, the session is gone");
+    is_uint(after.error_count - before.error_count, 1, "one error counted");
+  }
+  netipc_client_destroy(c);
+  netipc_server_destroy(srv);
+  lkh_state_destroy(&st);
+}
+
+static void
+test_grow_request(void)
+{
+  grow_case("cl-grow", BIG_SERVER_RQ, 1);
+  grow_case("cl-grow-no", 0, 0); /* server default 1024 < 2048 */
+}
+
+/* A local allocation failure (the stitched buffer) is OVERFLOW, no I/O. */
+static void
+test_alloc_failure(lkh_state *st, const char *svc)
+{
+  netipc_client *c = client_of(svc, NETIPC_METHOD_APPS_LOOKUP);
+  uint32_t pids[2] = {1, 2};
+  netipc_lookup_view v;
+  unsigned calls0 = atomic_load(&st->calls);
+  netipc__alloc_fail_after(1);
+  is_err(netipc_client_apps_lookup(c, pids, 2, 0, &v), NETIPC_ERR_OVERFLOW,
+         "the stitched buffer cannot be had: OVERFLOW");
+  netipc__alloc_fail_after(0);
+  ok(atomic_load(&st->calls) == calls0 && netipc_client_ready(c),
+     "no request sent, the session kept");
+  netipc_client_destroy(c);
+}
+
 /* ---------------------------------------------------------------- */
 /* Keys too long for any request (8.2)                               */
 /* ---------------------------------------------------------------- */
@@ -1207,6 +1288,8 @@ main(void)
   test_deadline();
   test_abort(&cgs, "cl-cg");
   test_long_keys();
+  test_grow_request();
+  test_alloc_failure(&aps, "cl-ap");
   test_view_lifetime(&cgs, "cl-cg");
 #ifdef NETIPC_BUILD_SHM
   test_shm();

@@ -24,7 +24,7 @@
 #include "strview.h"
 #include "tap.h"
 
-#define PLAN 118
+#define PLAN 128
 
 #define RECV_MS UDS_WAIT_MS
 #define BUF_CAP (NETIPC_HEADER_LEN + 65536)
@@ -85,7 +85,8 @@ typedef enum fmode {
   FH_FAIL_AFTER_ALL,  /* every item added fine, then failure */
   FH_OK_OVERFLOW,     /* one add too many, then success */
   FH_OK_BAD_LAYOUT,   /* an invalid item, then success */
-  FH_OK_FEWER         /* one item fewer than keys, success */
+  FH_OK_FEWER,        /* one item fewer than keys, success */
+  FH_OK_BAD_ARG       /* an add with labels NULL but a count, success */
 } fmode;
 
 typedef struct fhandler {
@@ -132,6 +133,23 @@ f_add_bad(const netipc_lookup_req_view *req, netipc_lookup_builder *b)
   return netipc_cgroups_lookup_builder_add_key(b, &it);
 }
 
+/* A KNOWN item that claims a label but passes no table: INVALID_ARG. */
+static netipc_err
+f_add_no_labels(const netipc_lookup_req_view *req, netipc_lookup_builder *b)
+{
+  if (req->method == NETIPC_METHOD_APPS_LOOKUP) {
+    static _Thread_local lkh_apps_answer a;
+    lkh_apps_answer_make(&a, PIDS[0], 0);
+    a.item.labels = NULL;
+    a.item.label_count = 1;
+    return netipc_apps_lookup_builder_add(b, &a.item);
+  }
+  netipc_cgroups_lookup_item it;
+  memset(&it, 0, sizeof it);
+  it.label_count = 1;
+  return netipc_cgroups_lookup_builder_add_key(b, &it);
+}
+
 static int
 f_handler(void *user, const netipc_lookup_req_view *req,
           netipc_lookup_builder *b)
@@ -150,6 +168,10 @@ f_handler(void *user, const netipc_lookup_req_view *req,
     adds = 0;
   if (mode == FH_FAIL_BAD_LAYOUT || mode == FH_OK_BAD_LAYOUT) {
     err = f_add_bad(req, b);
+    adds = 0;
+  }
+  if (mode == FH_OK_BAD_ARG) {
+    err = f_add_no_labels(req, b);
     adds = 0;
   }
   for (uint32_t i = 0; i < adds; i++)
@@ -204,6 +226,8 @@ static const row rows[] = {
      NETIPC_STATUS_BAD_ENVELOPE, "BAD_ENVELOPE", NETIPC_ERR_BAD_LAYOUT},
     {"handler succeeds with fewer items than keys", FH_OK_FEWER,
      NETIPC_STATUS_BAD_ENVELOPE, "BAD_ENVELOPE", NETIPC_OK},
+    {"handler succeeds but an add reported INVALID_ARG", FH_OK_BAD_ARG,
+     NETIPC_STATUS_BAD_ENVELOPE, "BAD_ENVELOPE", NETIPC_ERR_INVALID_ARG},
 };
 #define NROWS (sizeof rows / sizeof rows[0])
 
