@@ -8,21 +8,35 @@
 
 #include "common/alloc.h"
 
-/* Countdown to an injected failure; 0 means never fail. */
+/*
+ * Countdown to an injected failure; 0 means never fail. Atomic where the
+ * compiler offers it, so a test may arm it while server threads of the
+ * same process sit idle (it still must not race real allocations).
+ */
 static unsigned long alloc_fail_countdown;
+
+#if defined(__GNUC__) || defined(__clang__)
+#define ALLOC_LOAD(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+#define ALLOC_STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
+#define ALLOC_DEC(p) __atomic_sub_fetch((p), 1, __ATOMIC_RELAXED)
+#else
+#define ALLOC_LOAD(p) (*(p))
+#define ALLOC_STORE(p, v) (*(p) = (v))
+#define ALLOC_DEC(p) (--*(p))
+#endif
 
 static int
 alloc_should_fail(void)
 {
-  if (alloc_fail_countdown == 0)
+  if (ALLOC_LOAD(&alloc_fail_countdown) == 0)
     return 0;
-  return --alloc_fail_countdown == 0;
+  return ALLOC_DEC(&alloc_fail_countdown) == 0;
 }
 
 void
 netipc__alloc_fail_after(unsigned long n)
 {
-  alloc_fail_countdown = n;
+  ALLOC_STORE(&alloc_fail_countdown, n);
 }
 
 void *
