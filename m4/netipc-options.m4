@@ -84,3 +84,21 @@ AC_DEFUN([NETIPC_ARG_VECTORS], [
     [NETIPC_VECTORS_DIR=$with_vectors])
   AC_SUBST([NETIPC_VECTORS_DIR])
 ])
+
+# -Wl,-z,defs for the shared library: an undefined symbol fails the Linux
+# build as it would fail a Windows DLL. Not with sanitizers (their runtime
+# lives in the executable) nor on Windows (libtool's -no-undefined).
+AC_DEFUN([NETIPC_NO_UNDEFINED], [
+  NETIPC_LIB_LDFLAGS=
+  AS_IF([test -z "$enable_sanitizers" && test "$netipc_host_kind" != windows], [
+    AC_MSG_CHECKING([whether the linker accepts -Wl,-z,defs])
+    netipc_save_LDFLAGS=$LDFLAGS
+    LDFLAGS="$LDFLAGS -Wl,-z,defs"
+    AC_LINK_IFELSE([AC_LANG_PROGRAM([], [])],
+      [AC_MSG_RESULT([yes])
+       NETIPC_LIB_LDFLAGS="-Wl,-z,defs"],
+      [AC_MSG_RESULT([no])])
+    LDFLAGS=$netipc_save_LDFLAGS
+  ])
+  AC_SUBST([NETIPC_LIB_LDFLAGS])
+])
