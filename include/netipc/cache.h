@@ -40,12 +40,12 @@ typedef struct netipc_cache_item {
 } netipc_cache_item;
 
 typedef struct netipc_cache netipc_cache;
-struct netipc__snapshot;
+struct netipc_cache_snapshot; /* opaque: one published snapshot */
 
 /* A read guard: caller-owned, lives on the reader's stack. */
 typedef struct netipc_cache_guard {
   netipc_cache *cache;
-  const struct netipc__snapshot *snapshot; /* NULL: nothing published */
+  const struct netipc_cache_snapshot *snapshot; /* NULL: nothing published */
 } netipc_cache_guard;
 
 /* level3.md section 8. */

@@ -55,7 +55,8 @@ extern "C" {
 /* Profile bits (wire.md section 9.4). */
 #define NETIPC_PROFILE_UDS_SEQPACKET 0x01u
 #define NETIPC_PROFILE_SHM_HYBRID 0x02u
-#define NETIPC_PROFILE_SHM_FUTEX 0x04u /* reserved: never advertise */
+#define NETIPC_PROFILE_SHM_FUTEX 0x04u /* POSIX; reserved: never advertise */
+#define NETIPC_PROFILE_SHM_BUSYWAIT 0x04u /* Windows: spin only (windows.md 1) */
 #define NETIPC_PROFILE_SHM_WAITADDR 0x08u /* Windows only */
 #define NETIPC_PROFILE_BASELINE NETIPC_PROFILE_UDS_SEQPACKET
 

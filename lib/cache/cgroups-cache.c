@@ -27,7 +27,7 @@ typedef struct cache_slot {
   uint32_t first; /* CACHE_NO_ITEM: empty */
 } cache_slot;
 
-struct netipc__snapshot {
+struct netipc_cache_snapshot {
   uint32_t count;
   uint32_t systemd_enabled;
   uint64_t generation;
@@ -42,14 +42,14 @@ struct netipc_cache {
   netipc_client *client;
   netipc__mutex *refresh_lock; /* serialises refresh, status, destroy */
   netipc__rwlock *publish_lock;
-  struct netipc__snapshot *current;
+  struct netipc_cache_snapshot *current;
   uint32_t populated; /* atomic: ready() without locks */
   uint32_t success_count;
   uint32_t failure_count;
   uint64_t last_refresh_ms;
 };
 
-typedef struct netipc__snapshot snapshot;
+typedef struct netipc_cache_snapshot snapshot;
 
 static void
 snapshot_free(snapshot *s)

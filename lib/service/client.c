@@ -9,8 +9,7 @@
 
 #include "common/alloc.h"
 #include "service/client-internal.h"
-
-#define SHM_BITS (NETIPC_PROFILE_SHM_HYBRID | NETIPC_PROFILE_SHM_FUTEX)
+#include "transport/platform.h"
 
 const char *
 netipc_client_state_name(netipc_client_state state)
@@ -134,8 +133,8 @@ netipc__client_connect(netipc_client *c)
   if (err == NETIPC_ERR_SHM_ATTACH) {
     /* Never again SHM on this context; retry at once on what is left
      * (level2.md 8). The baseline always remains. */
-    c->tcfg.supported_profiles &= ~SHM_BITS;
-    c->tcfg.preferred_profiles &= ~SHM_BITS;
+    c->tcfg.supported_profiles &= ~NETIPC__SHM_PROFILES;
+    c->tcfg.preferred_profiles &= ~NETIPC__SHM_PROFILES;
     err = c->tcfg.supported_profiles != 0
               ? netipc_session_connect(&c->tcfg, c->timeout_ms, NULL,
                                        &c->session)

@@ -8,7 +8,7 @@
 #ifndef NETIPC_TRANSPORT_PLATFORM_H
 #define NETIPC_TRANSPORT_PLATFORM_H
 
-#include <netipc/common.h>
+#include <netipc/codec.h>
 
 typedef struct netipc__thread netipc__thread;
 typedef struct netipc__mutex netipc__mutex;
@@ -51,5 +51,18 @@ uint64_t netipc__wall_seconds(void);
 
 /* Sleep for ms milliseconds (interrupted sleeps resume). */
 void netipc__sleep_ms(uint32_t ms);
+
+/*
+ * The profile bits this platform's shared-memory transports use (bit 0x04
+ * is SHM_FUTEX on POSIX, SHM_BUSYWAIT on Windows): what a Level 2 client
+ * withdraws after an SHM attach failure (level2.md 8).
+ */
+#if defined(_WIN32)
+#define NETIPC__SHM_PROFILES                                                  \
+  (NETIPC_PROFILE_SHM_HYBRID | NETIPC_PROFILE_SHM_BUSYWAIT)
+#else
+#define NETIPC__SHM_PROFILES                                                  \
+  (NETIPC_PROFILE_SHM_HYBRID | NETIPC_PROFILE_SHM_FUTEX)
+#endif
 
 #endif /* NETIPC_TRANSPORT_PLATFORM_H */
