@@ -33,7 +33,6 @@ bump(void *arg)
 int
 main(void)
 {
-  plan(10);
   netipc_transport_config t;
   memset(&t, 0, sizeof t);
   t.run_dir = "/tmp";
@@ -81,5 +80,5 @@ main(void)
   if (netipc__thread_create(&th, bump, &n) == NETIPC_OK)
     netipc__thread_join(th);
   is_uint(netipc__atomic_load32(&n), 1, "threads and atomics work");
-  return exit_status();
+  return done_testing();
 }
