@@ -78,6 +78,18 @@ typedef struct netipc_session_info {
 typedef struct netipc_listener netipc_listener;
 typedef struct netipc_session netipc_session;
 typedef struct netipc_pending netipc_pending;
+
+/*
+ * What an endpoint waits on, for the caller's own event loop: a file
+ * descriptor on POSIX, the bits of a HANDLE on Windows.
+ */
+#if defined(_WIN32)
+typedef intptr_t netipc_os_handle;
+#define NETIPC_OS_HANDLE_INVALID ((netipc_os_handle)-1)
+#else
+typedef int netipc_os_handle;
+#define NETIPC_OS_HANDLE_INVALID (-1)
+#endif
 typedef struct netipc_abort netipc_abort;
 
 /*
@@ -122,8 +134,8 @@ NETIPC_API void netipc_abort_destroy(netipc_abort *a);
 NETIPC_API netipc_err netipc_listener_create(
     const netipc_transport_config *cfg, netipc_listener **out);
 
-/* The listening descriptor, for the caller's poll loop (readable = accept). */
-NETIPC_API int netipc_listener_fd(const netipc_listener *l);
+/* The listening handle, for the caller's poll loop (readable = accept). */
+NETIPC_API netipc_os_handle netipc_listener_fd(const netipc_listener *l);
 
 /*
  * Accept one connection and run the server handshake (wire.md 9.3) with
@@ -198,8 +210,8 @@ NETIPC_API netipc_err netipc_session_connect(const netipc_transport_config *cfg,
 NETIPC_API const netipc_session_info *netipc_session_get_info(
     const netipc_session *s);
 
-/* The session descriptor, for the caller's poll loop (readable = data). */
-NETIPC_API int netipc_session_fd(const netipc_session *s);
+/* The session handle, for the caller's poll loop (readable = data). */
+NETIPC_API netipc_os_handle netipc_session_fd(const netipc_session *s);
 
 /*
  * Send one logical message. From *hdr the transport takes kind, flags,

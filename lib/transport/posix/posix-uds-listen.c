@@ -167,7 +167,7 @@ fail:
   return err;
 }
 
-int
+netipc_os_handle
 netipc_listener_fd(const netipc_listener *l)
 {
   return l != NULL ? l->fd : -1;

@@ -18,11 +18,11 @@ netipc_listener_create(const netipc_transport_config *cfg,
   return NETIPC_ERR_NOT_SUPPORTED;
 }
 
-int
+netipc_os_handle
 netipc_listener_fd(const netipc_listener *l)
 {
   (void)l;
-  return -1;
+  return NETIPC_OS_HANDLE_INVALID;
 }
 
 netipc_err
@@ -85,11 +85,11 @@ netipc_session_get_info(const netipc_session *s)
   return NULL;
 }
 
-int
+netipc_os_handle
 netipc_session_fd(const netipc_session *s)
 {
   (void)s;
-  return -1;
+  return NETIPC_OS_HANDLE_INVALID;
 }
 
 netipc_err

@@ -67,7 +67,7 @@ netipc_session_get_info(const netipc_session *s)
   return s != NULL ? &s->info : NULL;
 }
 
-int
+netipc_os_handle
 netipc_session_fd(const netipc_session *s)
 {
   return s != NULL ? s->fd : -1;
