@@ -49,6 +49,15 @@ void netipc__atomic_store64(uint64_t *p, uint64_t v);
 uint64_t netipc__now_ms(void);
 uint64_t netipc__wall_seconds(void);
 
+/* Deadline for timeout_ms from now; 0 (no deadline) when timeout_ms is 0. */
+uint64_t netipc__deadline(uint32_t timeout_ms);
+
+/*
+ * Milliseconds left until deadline into *ms (0 and no clock read when
+ * deadline is 0: none). Errors: TIMEOUT when it has passed.
+ */
+netipc_err netipc__deadline_left(uint64_t deadline, uint32_t *ms);
+
 /* Sleep for ms milliseconds (interrupted sleeps resume). */
 void netipc__sleep_ms(uint32_t ms);
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * posix-internal.h - POSIX helpers shared by the transports: the monotonic
- * clock, deadline-aware readiness waits, the abort pipe and errno mapping.
+ * posix-internal.h - POSIX helpers shared by the transports: deadline-aware
+ * readiness waits, the abort pipe and errno mapping (the clock and the
+ * deadlines they use are declared in transport/platform.h).
  */
 #ifndef NETIPC_TRANSPORT_POSIX_INTERNAL_H
 #define NETIPC_TRANSPORT_POSIX_INTERNAL_H
@@ -9,6 +10,8 @@
 #include <netipc/transport.h>
 
 #include <stdatomic.h>
+
+#include "transport/platform.h"
 
 /* Blocked receives one abort handle can wake by shutdown() at once; more
  * concurrent receives fall back to poll() on the pipe. */
@@ -37,18 +40,6 @@ struct netipc_abort {
  */
 int netipc__abort_enter(const netipc_abort *a, int fd);
 void netipc__abort_leave(const netipc_abort *a, int slot);
-
-/* Milliseconds on CLOCK_MONOTONIC. */
-uint64_t netipc__now_ms(void);
-
-/* Deadline for timeout_ms from now; 0 (no deadline) when timeout_ms is 0. */
-uint64_t netipc__deadline(uint32_t timeout_ms);
-
-/*
- * Milliseconds left until deadline into *ms (0 and no clock read when
- * deadline is 0: none). Errors: TIMEOUT when it has passed.
- */
-netipc_err netipc__deadline_left(uint64_t deadline, uint32_t *ms);
 
 /*
  * Wait until fd is readable (or hung up), the deadline (0 = none) passes,

@@ -9,6 +9,7 @@
 
 #include <netipc/transport.h>
 
+#include "transport/handshake-internal.h"
 #include "transport/posix/posix-internal.h"
 
 #define NETIPC__SHM_MAGIC 0x4E53484Du
@@ -46,7 +47,9 @@
 /* The profiles served by this data plane (0x04 runs exactly like 0x02). */
 #define NETIPC__SHM_PROFILES (NETIPC_PROFILE_SHM_HYBRID | NETIPC_PROFILE_SHM_FUTEX)
 
-typedef struct netipc__shm {
+/* One mapped region. Its create, attach and destroy are declared with the
+ * handshake hooks (transport/handshake-internal.h). */
+struct netipc__shm {
   uint8_t *base;
   size_t size;
   int fd;
@@ -61,34 +64,7 @@ typedef struct netipc__shm {
    * and every publish wakes the peer as the reference protocol needs. */
   _Atomic uint32_t *ext;
   char path[NETIPC__SHM_PATH_MAX];
-} netipc__shm;
-
-/*
- * Server: create and initialise the region of session_id with capacities
- * align64(32 + rq_max) / align64(32 + rs_max) (posix-shm.md 4, 5); with
- * `extended` the file also holds the extension block (doc/extensions.md).
- * Errors: BAD_NAME, PATH_TOO_LONG, INVALID_ARG (capacity overflow),
- * ADDR_IN_USE (a live region holds the name), SYSTEM (open/mmap),
- * NOSPACE (fallocate failed: the file is removed), NOMEM.
- */
-netipc_err netipc__shm_create(const char *run_dir, const char *service,
-                              uint64_t session_id, uint32_t rq_max,
-                              uint32_t rs_max, bool extended,
-                              netipc__shm **out);
-
-/*
- * Client: attach to the region of session_id, retrying while it is not
- * ready (posix-shm.md 6), and check the areas cover 32 + the agreed limits
- * (and, with `extended`, that the file holds the extension block).
- * Errors: NETIPC_ERR_SHM_ATTACH, NOMEM, BAD_NAME, PATH_TOO_LONG.
- */
-netipc_err netipc__shm_attach(const char *run_dir, const char *service,
-                              uint64_t session_id, uint32_t rq_limit,
-                              uint32_t rs_limit, bool extended,
-                              netipc__shm **out);
-
-/* Unmap and close; the owner also unlinks the file. NULL-safe. */
-void netipc__shm_destroy(netipc__shm *shm);
+};
 
 /*
  * Remove dead or junk regions of service in run_dir (posix-shm.md 11);

@@ -6,26 +6,19 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
-#include "transport/inflight.h"
+#include "transport/handshake-internal.h"
+#include "transport/session-internal.h"
 #include "transport/transport-internal.h"
 #include "transport/posix/posix-internal.h"
 
 #define NETIPC__UDS_SUFFIX ".sock"
 #define NETIPC__SUN_PATH_MAX sizeof(((struct sockaddr_un *)0)->sun_path)
 
-struct netipc__shm;
-
 struct netipc_session {
+  netipc__session_core core; /* first: transport/session.c reaches it */
   int fd;
-  bool broken;
-  struct netipc__shm *shm; /* SHM data plane, or NULL on the baseline */
-  netipc_session_info info;
-  netipc__inflight inflight; /* client: outstanding request ids */
-  uint32_t rcvtimeo_ms;      /* SO_RCVTIMEO now set on fd; 0: none */
-  uint8_t *packet;           /* one received record */
-  size_t packet_cap;
-  uint8_t *message; /* reassembly of a chunked message */
-  size_t message_cap;
+  netipc__shm *shm;     /* SHM data plane, or NULL on the baseline */
+  uint32_t rcvtimeo_ms; /* SO_RCVTIMEO now set on fd; 0: none */
 };
 
 /*
@@ -33,7 +26,7 @@ struct netipc_session {
  * handshake selected SHM) in a session. Takes both; frees them on failure.
  * Errors: NOMEM.
  */
-netipc_err netipc__uds_session_new(int fd, struct netipc__shm *shm,
+netipc_err netipc__uds_session_new(int fd, netipc__shm *shm,
                                    const netipc_session_info *info,
                                    netipc_session **out);
 
@@ -45,31 +38,12 @@ netipc_err netipc__uds_address(const char *run_dir, const char *name,
                                struct sockaddr_un *addr);
 
 /*
- * The local packet size: the configured value, else SO_SNDBUF - 32 so the
- * kernel accepts every full chunk (posix-uds.md 5), else the fallback.
- */
-uint32_t netipc__uds_packet_size(int fd, uint32_t configured);
-
-/* Send one record in full with MSG_NOSIGNAL. Errors: DISCONNECTED, SYSTEM. */
-netipc_err netipc__uds_send_record(int fd, const struct iovec *iov,
-                                   int iovcnt);
-
-/*
- * Wait (deadline, abort) and read one record into buf. *len is the record
- * length; *truncated is set when the record did not fit.
- * Errors: TIMEOUT, ABORTED, DISCONNECTED (EOF), SYSTEM.
- */
-netipc_err netipc__uds_recv_record(int fd, uint64_t deadline,
-                                   const netipc_abort *abort, void *buf,
-                                   size_t cap, size_t *len, bool *truncated);
-
-/*
  * The session hot path: read one record with one blocking recvmsg() and
  * nothing else. wait_ms (0: forever) goes into SO_RCVTIMEO, set only when
  * it differs from *rcvtimeo_ms; deadline (0: none) is where wait_ms ends,
  * used only after a signal interrupts the wait. An abort shuts fd down to
  * end the wait (posix-abort.c). With every abort slot taken it falls back
- * to netipc__uds_recv_record. Same results and errors as that function.
+ * to netipc__conn_recv_record. Same results and errors as that function.
  */
 netipc_err netipc__uds_recv_blocking(int fd, uint32_t *rcvtimeo_ms,
                                      uint32_t wait_ms, uint64_t deadline,

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * UDS server: listener with stale-endpoint recovery and a 0600 socket, and
- * the server handshake on every accepted connection (posix-uds.md 3, 4,
- * 6.2; wire.md 9.3 and 9.5).
+ * UDS server: listener with stale-endpoint recovery and a 0600 socket,
+ * accepting connections for the portable server handshake
+ * (transport/handshake.c; posix-uds.md 3, 4, 6.2; wire.md 9.5).
  */
 #include "config.h"
 
@@ -10,9 +10,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include "common/alloc.h"
@@ -24,15 +22,9 @@
 #define LISTEN_BIND_UMASK 0177
 
 struct netipc_listener {
+  netipc__listen_core core; /* first: transport/handshake.c reaches it */
   int fd;
   struct sockaddr_un addr;
-  char *run_dir;      /* for SHM region files */
-  char *service_name; /* for SHM region files */
-  netipc_server_hello_config hello; /* packet_size set per connection */
-  uint32_t configured_packet_size;
-  uint32_t handshake_timeout_ms;
-  uint64_t next_session_id;
-  uint32_t last_status; /* atomic: handshakes may run on many threads */
 };
 
 struct netipc_pending {
@@ -97,26 +89,8 @@ listen_bind(int fd, const struct sockaddr_un *addr)
 static void
 listen_free(netipc_listener *l)
 {
-  netipc__free(l->run_dir);
-  netipc__free(l->service_name);
+  netipc__listen_core_fini(&l->core);
   netipc__free(l);
-}
-
-static void
-listen_configure(netipc_listener *l, const netipc_transport_config *cfg)
-{
-  netipc__limits lim;
-  netipc__limits_resolve(cfg, &lim);
-  l->hello.supported_profiles = lim.supported_profiles;
-  l->hello.preferred_profiles = lim.preferred_profiles;
-  l->hello.max_request_payload_bytes = lim.max_request_payload_bytes;
-  l->hello.max_response_payload_bytes = lim.max_response_payload_bytes;
-  l->hello.auth_token = cfg->auth_token;
-  l->hello.extension_flags = netipc__extension_flags(cfg);
-  l->configured_packet_size = cfg->packet_size;
-  l->handshake_timeout_ms = netipc__or_default(
-      cfg->handshake_timeout_ms, NETIPC_HANDSHAKE_TIMEOUT_MS_DEFAULT);
-  l->next_session_id = 1;
 }
 
 netipc_err
@@ -129,17 +103,13 @@ netipc_listener_create(const netipc_transport_config *cfg,
   if (l == NULL)
     return NETIPC_ERR_NOMEM;
   l->fd = -1;
-  listen_configure(l, cfg);
   netipc_err err = netipc__uds_address(cfg->run_dir, cfg->service_name,
                                        &l->addr);
-  if (err == NETIPC_OK) {
-    l->run_dir = netipc__strdup(cfg->run_dir);
-    l->service_name = netipc__strdup(cfg->service_name);
-    if (l->run_dir == NULL || l->service_name == NULL)
-      err = NETIPC_ERR_NOMEM;
-  }
+  if (err == NETIPC_OK)
+    err = netipc__listen_core_init(&l->core, cfg);
   /* Regions left by a crashed instance go before we listen (posix-shm 11). */
-  if (err == NETIPC_OK && (l->hello.supported_profiles & NETIPC__SHM_PROFILES))
+  if (err == NETIPC_OK &&
+      (l->core.hello.supported_profiles & NETIPC__SHM_PROFILES))
     netipc__shm_cleanup(cfg->run_dir, cfg->service_name);
   if (err == NETIPC_OK)
     err = listen_reclaim(cfg, &l->addr);
@@ -173,12 +143,6 @@ netipc_listener_fd(const netipc_listener *l)
   return l != NULL ? l->fd : -1;
 }
 
-uint16_t
-netipc_listener_last_status(const netipc_listener *l)
-{
-  return l != NULL ? (uint16_t)netipc__atomic_load32(&l->last_status) : 0;
-}
-
 void
 netipc_listener_destroy(netipc_listener *l)
 {
@@ -205,83 +169,6 @@ listen_accept_fd(int listen_fd)
 #endif
 }
 
-/* Send a HELLO_ACK record; rejections are best-effort (wire.md 9.3). */
-static netipc_err
-listen_send_ack(int fd, const netipc_hello_ack *ack, uint16_t status)
-{
-  uint8_t buf[NETIPC_HELLO_ACK_MSG_LEN];
-  netipc_hello_ack_message_encode(ack, status, buf, sizeof buf);
-  struct iovec iov = {.iov_base = buf, .iov_len = sizeof buf};
-  return netipc__uds_send_record(fd, &iov, 1);
-}
-
-/*
- * Decide on a HELLO; when it selects SHM, create the region before the OK
- * HELLO_ACK can go out (posix-shm.md 5.1). If the region cannot be made,
- * SHM is withdrawn from this one handshake and the decision is taken again.
- */
-static netipc_hello_action
-listen_negotiate(netipc_listener *l, netipc_server_hello_config *cfg,
-                 const uint8_t *hello, size_t len, uint64_t session_id,
-                 netipc_hello_ack *ack, uint16_t *status, netipc__shm **shm)
-{
-  netipc_hello_action action =
-      netipc_hello_negotiate(hello, len, cfg, session_id, ack, status);
-  if (action != NETIPC_HELLO_ACCEPT ||
-      (ack->selected_profile & NETIPC__SHM_PROFILES) == 0)
-    return action;
-  /* The extension block only when the client asked for the extensions:
-   * toward a reference client the file is the reference's, byte for byte. */
-  if (netipc__shm_create(l->run_dir, l->service_name, session_id,
-                         cfg->max_request_payload_bytes,
-                         cfg->max_response_payload_bytes,
-                         (ack->flags & NETIPC_HELLO_FLAG_EXTENSIONS) != 0,
-                         shm) == NETIPC_OK)
-    return action;
-  cfg->supported_profiles &= ~NETIPC__SHM_PROFILES;
-  cfg->preferred_profiles &= ~NETIPC__SHM_PROFILES;
-  if (cfg->supported_profiles == 0)
-    return NETIPC_HELLO_DROP;
-  return netipc_hello_negotiate(hello, len, cfg, session_id, ack, status);
-}
-
-/* Read HELLO, decide, answer. On failure fd is still open for the caller. */
-static netipc_err
-listen_handshake(netipc_listener *l, int fd, uint64_t session_id,
-                 uint32_t timeout_ms, const netipc_abort *abort,
-                 netipc_session_info *info, netipc__shm **shm)
-{
-  netipc_server_hello_config cfg = l->hello;
-  cfg.packet_size = netipc__uds_packet_size(fd, l->configured_packet_size);
-  uint8_t buf[NETIPC__HANDSHAKE_RECV_MAX];
-  size_t len;
-  bool truncated; /* like the reference, judge the first 128 bytes only */
-  netipc__atomic_store32(&l->last_status, NETIPC_STATUS_OK);
-  netipc_err err = netipc__uds_recv_record(fd, netipc__deadline(timeout_ms),
-                                           abort, buf, sizeof buf, &len,
-                                           &truncated);
-  if (err != NETIPC_OK)
-    return err == NETIPC_ERR_ABORTED ? err : NETIPC_ERR_HANDSHAKE;
-  netipc_hello_ack ack;
-  uint16_t status;
-  netipc_hello_action action =
-      listen_negotiate(l, &cfg, buf, len, session_id, &ack, &status, shm);
-  if (action == NETIPC_HELLO_DROP)
-    return NETIPC_ERR_HANDSHAKE;
-  err = listen_send_ack(fd, &ack, status);
-  if (action == NETIPC_HELLO_REJECT) {
-    netipc__atomic_store32(&l->last_status, status);
-    return NETIPC_ERR_HANDSHAKE;
-  }
-  if (err != NETIPC_OK) {
-    netipc__shm_destroy(*shm);
-    *shm = NULL;
-    return NETIPC_ERR_HANDSHAKE;
-  }
-  netipc__info_from_ack(&ack, NETIPC_ROLE_SERVER, info);
-  return NETIPC_OK;
-}
-
 /* Wait for and accept one connection; its session id is taken first. */
 static netipc_err
 listen_accept_conn(netipc_listener *l, uint32_t timeout_ms,
@@ -294,7 +181,7 @@ listen_accept_conn(netipc_listener *l, uint32_t timeout_ms,
     if (err != NETIPC_OK)
       return err;
     /* The id is taken before accept, as the reference does (wire.md 9.5). */
-    *session_id = l->next_session_id++;
+    *session_id = l->core.next_session_id++;
     *fd = listen_accept_fd(l->fd);
     if (*fd < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
         errno != EINTR && errno != ECONNABORTED)
@@ -310,11 +197,9 @@ listen_finish(netipc_listener *l, int fd, uint64_t session_id,
               netipc_session **out)
 {
   netipc_session_info info;
-  netipc__shm *shm = NULL;
-  if (timeout_ms == 0)
-    timeout_ms = l->handshake_timeout_ms;
-  netipc_err err =
-      listen_handshake(l, fd, session_id, timeout_ms, abort, &info, &shm);
+  netipc__shm *shm;
+  netipc_err err = netipc__handshake_accept(&l->core, fd, session_id,
+                                            timeout_ms, abort, &info, &shm);
   if (err != NETIPC_OK) {
     close(fd);
     return err;

@@ -1,33 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * UDS session data plane: sending with transparent chunking and receiving
- * with reassembly, limits, id matching and one deadline per message
- * (posix-uds.md 8-11, wire.md 8 and 11).
+ * UDS session: creation, destruction and the record hooks the portable
+ * session (transport/session.c) sends and receives through, on the
+ * SOCK_SEQPACKET socket or the SHM data plane (posix-uds.md 8-11).
  */
 #include "config.h"
 
-#include <string.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include "common/alloc.h"
 #include "transport/posix/posix-shm-internal.h"
 #include "transport/posix/posix-uds-internal.h"
 
-/* Payload limits for messages this side receives / sends. */
-static void
-session_limits(const netipc_session *s, bool incoming, uint32_t *payload,
-               uint32_t *items)
-{
-  bool requests = (s->info.role == NETIPC_ROLE_SERVER) == incoming;
-  *payload = requests ? s->info.max_request_payload_bytes
-                      : s->info.max_response_payload_bytes;
-  *items = requests ? s->info.max_request_batch_items
-                    : s->info.max_response_batch_items;
-}
-
 netipc_err
-netipc__uds_session_new(int fd, struct netipc__shm *shm,
+netipc__uds_session_new(int fd, netipc__shm *shm,
                         const netipc_session_info *info, netipc_session **out)
 {
   netipc_session *s = netipc__calloc(1, sizeof *s);
@@ -38,22 +24,11 @@ netipc__uds_session_new(int fd, struct netipc__shm *shm,
   }
   s->fd = fd;
   s->shm = shm;
-  s->info = *info;
-  netipc__inflight_init(&s->inflight);
-  /* On UDS every record fits min(packet size, 32 + incoming limit): a
-   * larger message is chunked, a smaller limit makes larger records
-   * illegal. On SHM the buffer takes a whole incoming area, so an
-   * over-limit message is still read and its header handed back. */
-  uint32_t limit, items;
-  session_limits(s, true, &limit, &items);
-  uint64_t cap = (uint64_t)NETIPC_HEADER_LEN + limit;
-  if (shm == NULL && cap > info->packet_size)
-    cap = info->packet_size;
+  size_t shm_cap = 0;
   if (shm != NULL)
-    cap = info->role == NETIPC_ROLE_SERVER ? shm->req_cap : shm->resp_cap;
-  s->packet_cap = (size_t)cap;
-  s->packet = netipc__malloc(s->packet_cap);
-  if (s->packet == NULL) {
+    shm_cap = info->role == NETIPC_ROLE_SERVER ? shm->req_cap : shm->resp_cap;
+  if (netipc__session_core_init(&s->core, info, shm != NULL, shm_cap) !=
+      NETIPC_OK) {
     netipc_session_destroy(s);
     return NETIPC_ERR_NOMEM;
   }
@@ -61,28 +36,10 @@ netipc__uds_session_new(int fd, struct netipc__shm *shm,
   return NETIPC_OK;
 }
 
-const netipc_session_info *
-netipc_session_get_info(const netipc_session *s)
-{
-  return s != NULL ? &s->info : NULL;
-}
-
 netipc_os_handle
 netipc_session_fd(const netipc_session *s)
 {
   return s != NULL ? s->fd : -1;
-}
-
-size_t
-netipc_session_inflight(const netipc_session *s)
-{
-  return s != NULL ? s->inflight.count : 0;
-}
-
-bool
-netipc_session_is_broken(const netipc_session *s)
-{
-  return s == NULL || s->broken;
 }
 
 void
@@ -94,215 +51,38 @@ netipc_session_destroy(netipc_session *s)
   netipc__shm_destroy(s->shm);
   if (s->fd >= 0)
     close(s->fd);
-  netipc__inflight_fini(&s->inflight);
-  netipc__free(s->packet);
-  netipc__free(s->message);
+  netipc__session_core_fini(&s->core);
   netipc__free(s);
 }
 
-/* Mark the session dead; every in-flight request fails with it. */
-static netipc_err
-session_break(netipc_session *s, netipc_err err)
+netipc_err
+netipc__session_send_record(netipc_session *s, const netipc__iobuf *bufs,
+                            int count)
 {
-  s->broken = true;
-  netipc__inflight_clear(&s->inflight);
-  return err;
-}
-
-/* Send header + payload as one record or as chunks (wire.md 8). */
-static netipc_err
-session_send_records(netipc_session *s, const uint8_t *hdr,
-                     const netipc_header *h, const uint8_t *payload)
-{
-  uint32_t packet = s->info.packet_size;
-  uint32_t per_chunk = packet - NETIPC_HEADER_LEN;
-  uint32_t count = netipc_chunk_count(h->payload_len, packet);
-  uint32_t first = count == 1 ? h->payload_len : per_chunk;
-  struct iovec iov[2] = {{(void *)hdr, NETIPC_HEADER_LEN},
-                         {(void *)payload, first}};
-  netipc_err err = netipc__uds_send_record(s->fd, iov, first ? 2 : 1);
-  uint32_t sent = first;
-  uint8_t chunk_bytes[NETIPC_HEADER_LEN];
-  for (uint32_t i = 1; err == NETIPC_OK && i < count; i++) {
-    uint32_t n = h->payload_len - sent < per_chunk ? h->payload_len - sent
-                                                   : per_chunk;
-    netipc_chunk_header c;
-    netipc_chunk_header_init(&c, h->message_id,
-                             NETIPC_HEADER_LEN + h->payload_len, i, count, n);
-    netipc_chunk_header_encode(&c, chunk_bytes, sizeof chunk_bytes);
-    iov[0].iov_base = chunk_bytes;
-    iov[1].iov_base = (void *)(payload + sent);
-    iov[1].iov_len = n;
-    err = netipc__uds_send_record(s->fd, iov, 2);
-    sent += n;
-  }
-  return err;
+  return netipc__conn_send_record(s->fd, bufs, count);
 }
 
 netipc_err
-netipc_session_send(netipc_session *s, const netipc_header *hdr,
-                    const void *payload, size_t len)
+netipc__session_recv_record(netipc_session *s, uint32_t wait_ms,
+                            uint64_t deadline, const netipc_abort *abort,
+                            size_t *len, bool *truncated)
 {
-  if (s == NULL || hdr == NULL || s->broken || (payload == NULL && len != 0))
-    return NETIPC_ERR_INVALID_ARG;
-  if (len > NETIPC_MAX_PAYLOAD_LEN)
-    return NETIPC_ERR_TOO_LARGE;
-  bool track = s->info.role == NETIPC_ROLE_CLIENT &&
-               hdr->kind == NETIPC_KIND_REQUEST;
-  /* SHM carries one message per direction at a time (posix-shm.md 10). */
-  if (track && s->shm != NULL && s->inflight.count != 0)
-    return NETIPC_ERR_NOT_SUPPORTED;
-  /* The id goes in first and comes back out on a limit failure, in the
-   * order of posix-uds.md 8. */
-  if (track) {
-    netipc_err err = netipc__inflight_add(&s->inflight, hdr->message_id);
-    if (err != NETIPC_OK)
-      return err;
-  }
-  uint32_t limit, items;
-  session_limits(s, false, &limit, &items);
-  if (len > limit || hdr->item_count > items) {
-    if (track)
-      netipc__inflight_remove(&s->inflight, hdr->message_id);
-    return NETIPC_ERR_LIMIT_EXCEEDED;
-  }
-  netipc_header h = *hdr;
-  h.magic = NETIPC_MAGIC;
-  h.version = NETIPC_PROTOCOL_VERSION;
-  h.header_len = NETIPC_HEADER_LEN;
-  h.payload_len = (uint32_t)len;
-  uint8_t hdr_bytes[NETIPC_HEADER_LEN];
-  netipc_header_encode(&h, hdr_bytes, sizeof hdr_bytes);
-  if (s->shm != NULL) {
-    netipc_err err = netipc__shm_publish(s->shm, hdr_bytes, payload, len);
-    if (err != NETIPC_OK && track)
-      netipc__inflight_remove(&s->inflight, hdr->message_id);
-    return err;
-  }
-  netipc_err err = session_send_records(s, hdr_bytes, &h, payload);
-  return err == NETIPC_OK ? NETIPC_OK : session_break(s, err);
-}
-
-/* Read continuations 1..n of a chunked message into s->message. */
-static netipc_err
-session_reassemble(netipc_session *s, const netipc_header *h, size_t first,
-                   uint64_t deadline, const netipc_abort *abort)
-{
-  /* payload_len is within the agreed limit, and so is the buffer. */
-  uint32_t limit, items;
-  session_limits(s, true, &limit, &items);
-  netipc_err err =
-      netipc__grow_max(&s->message, &s->message_cap, h->payload_len, limit);
-  if (err != NETIPC_OK)
-    return err;
-  memcpy(s->message, s->packet + NETIPC_HEADER_LEN, first);
-  uint32_t have = (uint32_t)first;
-  for (uint32_t index = 1; have < h->payload_len; index++) {
-    size_t len;
-    bool truncated;
-    uint32_t wait_ms;
-    err = netipc__deadline_left(deadline, &wait_ms);
-    if (err == NETIPC_OK)
-      err = netipc__uds_recv_blocking(s->fd, &s->rcvtimeo_ms, wait_ms,
-                                      deadline, abort, s->packet,
-                                      s->packet_cap, &len, &truncated);
-    if (err != NETIPC_OK)
-      return err;
-    netipc_chunk_header c;
-    if (truncated || netipc_chunk_header_decode(s->packet, len, &c) != NETIPC_OK ||
-        netipc_chunk_check(h, (uint32_t)first, s->info.packet_size, &c, index,
-                           len, have) != NETIPC_OK)
-      return NETIPC_ERR_BAD_CHUNK;
-    memcpy(s->message + have, s->packet + NETIPC_HEADER_LEN,
-           c.chunk_payload_len);
-    have += c.chunk_payload_len;
-  }
-  return NETIPC_OK;
-}
-
-/* Header, limit and id checks of a first record (posix-uds.md 9, 3-6). */
-static netipc_err
-session_check_first(netipc_session *s, size_t len, bool truncated,
-                    netipc_header *h)
-{
-  if (netipc_header_decode(s->packet, len, h) != NETIPC_OK)
-    return NETIPC_ERR_PROTOCOL;
-  uint32_t limit, items;
-  session_limits(s, true, &limit, &items);
-  if (h->payload_len > limit || h->item_count > items)
-    return NETIPC_ERR_LIMIT_EXCEEDED;
-  if (s->info.role == NETIPC_ROLE_CLIENT && h->kind == NETIPC_KIND_RESPONSE &&
-      !netipc__inflight_remove(&s->inflight, h->message_id))
-    return NETIPC_ERR_UNKNOWN_ID;
-  if (truncated || len > (uint64_t)NETIPC_HEADER_LEN + h->payload_len)
-    return NETIPC_ERR_PROTOCOL;
-  return NETIPC_OK;
-}
-
-/*
- * Receive one message without judging its batch directory. The clock is
- * read only where the deadline is needed: once here for a UDS message
- * (its continuations share the deadline), and by the SHM wait only when
- * its spin turns to sleep.
- */
-static netipc_err
-session_receive_message(netipc_session *s, uint32_t timeout_ms,
-                        const netipc_abort *abort, netipc_header *h,
-                        const uint8_t **payload)
-{
-  size_t len;
-  bool truncated = false;
-  uint64_t deadline = 0;
-  netipc_err err;
-  if (s->shm != NULL) {
-    err = netipc__shm_receive(s->shm, timeout_ms, abort, s->fd, s->packet,
-                              s->packet_cap, &len);
-  } else {
-    deadline = netipc__deadline(timeout_ms);
-    err = netipc__uds_recv_blocking(s->fd, &s->rcvtimeo_ms, timeout_ms,
-                                    deadline, abort, s->packet,
-                                    s->packet_cap, &len, &truncated);
-  }
-  if (err == NETIPC_OK)
-    err = session_check_first(s, len, truncated, h);
-  if (err != NETIPC_OK)
-    return err;
-  size_t first = len - NETIPC_HEADER_LEN;
-  /* An SHM message is whole: payload_len must match what was published. */
-  if (s->shm != NULL && first != h->payload_len)
-    return NETIPC_ERR_PROTOCOL;
-  if (first == h->payload_len) {
-    *payload = s->packet + NETIPC_HEADER_LEN;
-    return NETIPC_OK;
-  }
-  err = session_reassemble(s, h, first, deadline, abort);
-  *payload = s->message;
-  return err;
+  return netipc__uds_recv_blocking(s->fd, &s->rcvtimeo_ms, wait_ms, deadline,
+                                   abort, s->core.packet, s->core.packet_cap,
+                                   len, truncated);
 }
 
 netipc_err
-netipc_session_receive(netipc_session *s, uint32_t timeout_ms,
-                       const netipc_abort *abort, netipc_header *hdr,
-                       const void **payload, size_t *len)
+netipc__session_shm_publish(netipc_session *s, const uint8_t *hdr,
+                            const void *payload, size_t len)
 {
-  if (s == NULL || hdr == NULL || payload == NULL || len == NULL || s->broken)
-    return NETIPC_ERR_INVALID_ARG;
-  const uint8_t *data = NULL;
-  netipc_err err = session_receive_message(s, timeout_ms, abort, hdr, &data);
-  /* The header goes back and the session stays usable for sending, so a
-   * server can answer LIMIT_EXCEEDED before it closes (posix-uds.md 12). */
-  if (err == NETIPC_ERR_LIMIT_EXCEEDED)
-    return err;
-  if (err == NETIPC_OK && hdr->transport_status == NETIPC_STATUS_OK &&
-      (hdr->flags & NETIPC_FLAG_BATCH)) {
-    netipc_batch_view v;
-    if (netipc_batch_decode(data, hdr->payload_len, hdr->item_count, &v) !=
-        NETIPC_OK)
-      err = NETIPC_ERR_PROTOCOL;
-  }
-  if (err != NETIPC_OK)
-    return session_break(s, err);
-  *payload = data;
-  *len = hdr->payload_len;
-  return NETIPC_OK;
+  return netipc__shm_publish(s->shm, hdr, payload, len);
+}
+
+netipc_err
+netipc__session_shm_receive(netipc_session *s, uint32_t timeout_ms,
+                            const netipc_abort *abort, size_t *len)
+{
+  return netipc__shm_receive(s->shm, timeout_ms, abort, s->fd, s->core.packet,
+                             s->core.packet_cap, len);
 }

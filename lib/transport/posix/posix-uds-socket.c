@@ -8,6 +8,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "transport/handshake-internal.h"
 #include "transport/posix/posix-uds-internal.h"
 
 #define MS_PER_SEC 1000u
@@ -45,8 +46,10 @@ netipc__uds_address(const char *run_dir, const char *name,
                               addr->sun_path, NETIPC__SUN_PATH_MAX);
 }
 
+/* The packet size hook: SO_SNDBUF - 32 so the kernel accepts every full
+ * chunk (posix-uds.md 5), else the fallback. */
 uint32_t
-netipc__uds_packet_size(int fd, uint32_t configured)
+netipc__conn_packet_size(netipc_os_handle fd, uint32_t configured)
 {
   if (configured != 0)
     return configured;
@@ -58,16 +61,22 @@ netipc__uds_packet_size(int fd, uint32_t configured)
   return (uint32_t)sndbuf - NETIPC_HEADER_LEN;
 }
 
+/* The send hook: one sendmsg with MSG_NOSIGNAL. */
 netipc_err
-netipc__uds_send_record(int fd, const struct iovec *iov, int iovcnt)
+netipc__conn_send_record(netipc_os_handle fd, const netipc__iobuf *bufs,
+                         int count)
 {
+  struct iovec iov[NETIPC__RECORD_PIECES_MAX];
   size_t want = 0;
-  for (int i = 0; i < iovcnt; i++)
-    want += iov[i].iov_len;
+  for (int i = 0; i < count; i++) {
+    iov[i].iov_base = (void *)bufs[i].base;
+    iov[i].iov_len = bufs[i].len;
+    want += bufs[i].len;
+  }
   struct msghdr msg;
   memset(&msg, 0, sizeof msg);
-  msg.msg_iov = (struct iovec *)iov;
-  msg.msg_iovlen = (size_t)iovcnt;
+  msg.msg_iov = iov;
+  msg.msg_iovlen = (size_t)count;
   ssize_t n;
   do
     n = sendmsg(fd, &msg, MSG_NOSIGNAL);
@@ -107,9 +116,11 @@ uds_recv_result(ssize_t n, size_t *len)
   return NETIPC_OK;
 }
 
+/* The receive hook: poll() for the deadline and abort, then recvmsg. */
 netipc_err
-netipc__uds_recv_record(int fd, uint64_t deadline, const netipc_abort *abort,
-                        void *buf, size_t cap, size_t *len, bool *truncated)
+netipc__conn_recv_record(netipc_os_handle fd, uint64_t deadline,
+                         const netipc_abort *abort, void *buf, size_t cap,
+                         size_t *len, bool *truncated)
 {
   netipc_err err = netipc__wait_readable(fd, deadline, abort);
   if (err != NETIPC_OK)
@@ -164,8 +175,8 @@ netipc__uds_recv_blocking(int fd, uint32_t *rcvtimeo_ms, uint32_t wait_ms,
 {
   int slot = abort != NULL ? netipc__abort_enter(abort, fd) : -1;
   if (abort != NULL && slot < 0) /* every slot taken: poll() instead */
-    return netipc__uds_recv_record(fd, deadline, abort, buf, cap, len,
-                                   truncated);
+    return netipc__conn_recv_record(fd, deadline, abort, buf, cap, len,
+                                    truncated);
   netipc_err err = NETIPC_OK;
   ssize_t n = uds_recv_wait(fd, rcvtimeo_ms, wait_ms, deadline, abort, buf,
                             cap, truncated, &err);
@@ -178,3 +189,4 @@ netipc__uds_recv_blocking(int fd, uint32_t *rcvtimeo_ms, uint32_t wait_ms,
     return NETIPC_ERR_ABORTED;
   return uds_recv_result(n, len);
 }
+

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * handshake-internal.h - the portable HELLO / HELLO_ACK orchestration
+ * (handshake.c; posix-uds.md 6, wire.md 9) and the hooks a platform
+ * supplies for it: record I/O on a connected, not yet handshaken
+ * connection, and the SHM region a handshake may select. Connecting,
+ * accepting and the endpoint itself stay with the platform.
+ */
+#ifndef NETIPC_TRANSPORT_HANDSHAKE_INTERNAL_H
+#define NETIPC_TRANSPORT_HANDSHAKE_INTERNAL_H
+
+#include "transport/session-internal.h"
+#include "transport/transport-internal.h"
+
+typedef struct netipc__shm netipc__shm; /* a platform's SHM data plane */
+
+/* The portable state of a listener: what its handshakes answer with. A
+ * port's struct netipc_listener holds it as its first member. */
+typedef struct netipc__listen_core {
+  char *run_dir;      /* for SHM region files */
+  char *service_name; /* for SHM region files */
+  netipc_server_hello_config hello; /* packet_size set per connection */
+  uint32_t configured_packet_size;
+  uint32_t handshake_timeout_ms;
+  uint64_t next_session_id;
+  uint32_t last_status; /* atomic: handshakes may run on many threads */
+} netipc__listen_core;
+
+/* The core of any platform's listener: it is the first member. */
+static inline const netipc__listen_core *
+netipc__listen_core_of_const(const netipc_listener *l)
+{
+  return (const netipc__listen_core *)(const void *)l;
+}
+
+/* Resolve cfg into the core. Errors: NOMEM (call _fini all the same). */
+netipc_err netipc__listen_core_init(netipc__listen_core *c,
+                                    const netipc_transport_config *cfg);
+
+/* Free what _init allocated (safe on a zeroed core). */
+void netipc__listen_core_fini(netipc__listen_core *c);
+
+/*
+ * Client handshake on a connected conn: HELLO from cfg, HELLO_ACK within
+ * deadline, then the SHM attach when SHM was selected (*shm, else NULL).
+ * Errors: those of the hooks and of netipc_hello_ack_process_flags.
+ */
+netipc_err netipc__handshake_connect(netipc_os_handle conn,
+                                     const netipc_transport_config *cfg,
+                                     uint64_t deadline,
+                                     const netipc_abort *abort,
+                                     netipc_session_info *info,
+                                     netipc__shm **shm);
+
+/*
+ * Server handshake on an accepted conn: read HELLO within timeout_ms (0:
+ * the listener's handshake timeout), decide, create the SHM region if
+ * selected (*shm, else NULL), answer. conn stays open for the caller.
+ * Errors: HANDSHAKE, ABORTED.
+ */
+netipc_err netipc__handshake_accept(netipc__listen_core *c,
+                                    netipc_os_handle conn, uint64_t session_id,
+                                    uint32_t timeout_ms,
+                                    const netipc_abort *abort,
+                                    netipc_session_info *info,
+                                    netipc__shm **shm);
+
+/* Platform hooks: record I/O on a connection. */
+
+/* Send one record of count (1..NETIPC__RECORD_PIECES_MAX) pieces in full
+ * (POSIX: with MSG_NOSIGNAL). Errors: DISCONNECTED, SYSTEM. */
+netipc_err netipc__conn_send_record(netipc_os_handle conn,
+                                    const netipc__iobuf *bufs, int count);
+
+/*
+ * Wait (deadline, abort) and read one record into buf; *truncated is set
+ * when it did not fit. Errors: TIMEOUT, ABORTED, DISCONNECTED, SYSTEM.
+ */
+netipc_err netipc__conn_recv_record(netipc_os_handle conn, uint64_t deadline,
+                                    const netipc_abort *abort, void *buf,
+                                    size_t cap, size_t *len, bool *truncated);
+
+/* The packet size conn offers: the configured value, else what the OS
+ * accepts in one record (posix-uds.md 5). */
+uint32_t netipc__conn_packet_size(netipc_os_handle conn, uint32_t configured);
+
+/* Platform hooks: the SHM region (stand-ins fail where SHM is not built). */
+
+/*
+ * Server: create and initialise the region of session_id with capacities
+ * align64(32 + rq_max) / align64(32 + rs_max) (posix-shm.md 4, 5); with
+ * `extended` the file also holds the extension block (doc/extensions.md).
+ * Errors: BAD_NAME, PATH_TOO_LONG, INVALID_ARG (capacity overflow),
+ * ADDR_IN_USE (a live region holds the name), SYSTEM (open/mmap),
+ * NOSPACE (fallocate failed: the file is removed), NOMEM.
+ */
+netipc_err netipc__shm_create(const char *run_dir, const char *service,
+                              uint64_t session_id, uint32_t rq_max,
+                              uint32_t rs_max, bool extended,
+                              netipc__shm **out);
+
+/*
+ * Client: attach to the region of session_id, retrying while it is not
+ * ready (posix-shm.md 6), and check the areas cover 32 + the agreed limits
+ * (and, with `extended`, that the file holds the extension block).
+ * Errors: NETIPC_ERR_SHM_ATTACH, NOMEM, BAD_NAME, PATH_TOO_LONG.
+ */
+netipc_err netipc__shm_attach(const char *run_dir, const char *service,
+                              uint64_t session_id, uint32_t rq_limit,
+                              uint32_t rs_limit, bool extended,
+                              netipc__shm **out);
+
+/* Unmap and close; the owner also unlinks the file. NULL-safe. */
+void netipc__shm_destroy(netipc__shm *shm);
+
+#endif /* NETIPC_TRANSPORT_HANDSHAKE_INTERNAL_H */
