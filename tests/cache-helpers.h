@@ -2,10 +2,10 @@
 /*
  * cache-helpers.h - shared pieces of the Level 3 cache tests (level3.md):
  * snapshot tables the test controls, a managed CGROUPS_SNAPSHOT server that
- * serves the current table, a raw server that answers with crafted bytes,
- * the generation-tagged data of the thread tests, and small utilities.
- * Built on uds-helpers (run directories, raw sockets). Every wait here is
- * bounded.
+ * serves the current table, the generation-tagged data of the thread
+ * tests, and small utilities. Portable: built on test-platform.h and the
+ * public API only; the raw server that answers with crafted bytes is in
+ * cache-raw-posix.h. Every wait here is bounded.
  *
  * TAP output is not thread-safe: threads only record results, and the main
  * thread asserts on them after joining.
@@ -13,7 +13,6 @@
 #ifndef NETIPC_TESTS_CACHE_HELPERS_H
 #define NETIPC_TESTS_CACHE_HELPERS_H
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,16 +20,19 @@
 #include <netipc/cache.h>
 #include <netipc/service.h>
 
-#include "uds-helpers.h"
+#include "test-platform.h"
 
-#define CH_TOKEN UDS_TOKEN
+#define CH_TOKEN TP_TOKEN
 
-/* alarm(180), 1800 under valgrind (NETIPC_UNDER_VALGRIND). First in main. */
+/* tp_alarm(180), 1800 under valgrind (NETIPC_UNDER_VALGRIND). First in
+ * main. */
 void ch_alarm(void);
 /* 1 when running under valgrind (the environment variable is set). */
 int ch_under_valgrind(void);
 /* Fatal setup failure: "Bail out! ..." and exit(1). */
 _Noreturn void ch_bail(const char *what);
+/* malloc (at least 1 byte) or bail out. */
+void *ch_xmalloc(size_t n);
 
 /* ---------------------------------------------------------------- */
 /* Snapshot tables                                                   */
@@ -77,7 +79,7 @@ size_t ch_table_encode(const ch_table *t, uint8_t *buf, size_t cap);
 
 typedef struct ch_server {
   netipc_server *server; /* NULL while stopped */
-  pthread_mutex_t lock;  /* protects table */
+  netipc__mutex *lock;   /* protects table */
   ch_table *table;       /* owned; NULL: empty snapshot, generation 0 */
   atomic_uint calls;     /* handler entries */
   atomic_uint finished;  /* handler returns */
@@ -101,39 +103,6 @@ void ch_server_stop(ch_server *s);
 void ch_server_fini(ch_server *s);
 /* Wait until calls >= n; 1 on success. */
 int ch_server_wait_calls(ch_server *s, unsigned n, int timeout_ms);
-
-/* ---------------------------------------------------------------- */
-/* Raw server answering every snapshot request with crafted bytes    */
-/* ---------------------------------------------------------------- */
-
-#define CH_RAW_MAX_PAYLOAD 16384
-
-typedef struct ch_raw_server {
-  /* input (before start) */
-  char dir[128];
-  char svc[64];
-  uint8_t payload[CH_RAW_MAX_PAYLOAD];
-  size_t payload_len;
-  uint16_t status; /* transport_status of the responses */
-  /* output */
-  atomic_int conns;    /* accepted sessions (HELLO answered) */
-  atomic_int requests; /* requests received (counted before the answer) */
-  atomic_int failed;   /* a handshake or send failed */
-  /* private */
-  pthread_mutex_t lock; /* protects payload and payload_len */
-  int lfd;
-  atomic_int stop;
-  pthread_t thread;
-} ch_raw_server;
-
-/* Listen on "<dir>/<svc>.sock" and serve payload; bails out on error. */
-void ch_raw_server_start(ch_raw_server *r, const char *dir, const char *svc,
-                         const void *payload, size_t len);
-/* Answer the next requests with these bytes instead. */
-void ch_raw_server_set_payload(ch_raw_server *r, const void *payload,
-                               size_t len);
-/* Stop (within ~100 ms), join, close, remove the socket file. */
-void ch_raw_server_stop(ch_raw_server *r);
 
 /* ---------------------------------------------------------------- */
 /* Generation-tagged data (thread tests)                             */
@@ -169,12 +138,7 @@ void ch_client_config(netipc_client_config *cfg, const char *dir,
 netipc_cache *ch_cache_new(const netipc_client_config *cfg);
 netipc_cache_status ch_status(netipc_cache *c);
 
-typedef struct ch_task {
-  void (*fn)(void *arg);
-  void *arg;
-  atomic_int done;
-  pthread_t thread;
-} ch_task;
+typedef tp_task ch_task;
 
 void ch_task_start(ch_task *t, void (*fn)(void *arg), void *arg);
 /* Wait up to timeout_ms for the task, then join it; bails out if hung. */

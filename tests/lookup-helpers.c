@@ -12,15 +12,6 @@
 
 #include "service-helpers.h"
 
-static _Noreturn void
-lkh_bail(const char *what)
-{
-  /* Same wording as tap.h's bail_out, which this file cannot include. */
-  printf("Bail out! %s\n", what);
-  fflush(stdout);
-  exit(1);
-}
-
 static netipc_string_view
 sv(const char *s, size_t len)
 {
@@ -46,7 +37,7 @@ lkh_path(uint32_t i, char *buf, size_t cap)
   size_t len = n > 0 ? (size_t)n : 0;
   size_t extra = i % 7;
   if (len + extra + 1 > cap)
-    lkh_bail("lkh_path: buffer too small");
+    tp_bail("lkh_path: buffer too small");
   memset(buf + len, 'x', extra);
   len += extra;
   buf[len] = '\0';
@@ -58,13 +49,13 @@ lkh_paths_new(uint32_t n)
 {
   netipc_string_view *v = calloc(n != 0 ? n : 1, sizeof *v);
   if (v == NULL)
-    lkh_bail("out of memory");
+    tp_bail("out of memory");
   for (uint32_t i = 0; i < n; i++) {
     char buf[64];
     uint32_t len = lkh_path(i, buf, sizeof buf);
     char *p = malloc(len + 1);
     if (p == NULL)
-      lkh_bail("out of memory");
+      tp_bail("out of memory");
     memcpy(p, buf, len + 1);
     v[i] = sv(p, len);
   }
@@ -86,7 +77,7 @@ lkh_long_path(uint32_t len)
 {
   char *p = malloc(len + 1);
   if (p == NULL)
-    lkh_bail("out of memory");
+    tp_bail("out of memory");
   memset(p, 'L', len);
   p[0] = '/';
   p[len] = '\0';
@@ -103,7 +94,7 @@ derive(char *buf, const char *prefix, netipc_string_view body, uint32_t pad)
 {
   size_t pl = strlen(prefix);
   if (pad > LKH_PAD_MAX || pl + body.len + pad + 1 > LKH_STR)
-    lkh_bail("derived string too long");
+    tp_bail("derived string too long");
   memcpy(buf, prefix, pl);
   if (body.len != 0)
     memcpy(buf + pl, body.ptr, body.len);
@@ -266,14 +257,14 @@ lkh_state_init(lkh_state *st, uint64_t generation)
 {
   memset(st, 0, sizeof *st);
   st->generation = generation;
-  if (pthread_mutex_init(&st->lock, NULL) != 0)
-    lkh_bail("pthread_mutex_init");
+  st->lock = tp_mutex_new();
 }
 
 void
 lkh_state_destroy(lkh_state *st)
 {
-  pthread_mutex_destroy(&st->lock);
+  netipc__mutex_destroy(st->lock);
+  st->lock = NULL;
 }
 
 lkh_record
@@ -281,19 +272,19 @@ lkh_record_get(lkh_state *st, uint32_t i)
 {
   lkh_record r;
   memset(&r, 0, sizeof r);
-  pthread_mutex_lock(&st->lock);
+  netipc__mutex_lock(st->lock);
   if (i < st->nrec)
     r = st->rec[i];
-  pthread_mutex_unlock(&st->lock);
+  netipc__mutex_unlock(st->lock);
   return r;
 }
 
 uint32_t
 lkh_record_count(lkh_state *st)
 {
-  pthread_mutex_lock(&st->lock);
+  netipc__mutex_lock(st->lock);
   uint32_t n = st->nrec;
-  pthread_mutex_unlock(&st->lock);
+  netipc__mutex_unlock(st->lock);
   return n;
 }
 
@@ -305,15 +296,15 @@ enter(lkh_state *st)
   while (in > max && !atomic_compare_exchange_weak(&st->max_inside, &max, in))
     ;
   if (atomic_load(&st->rendezvous)) {
-    uint64_t end = uds_now_ms() + 3000;
-    while (atomic_load(&st->calls) < 2 && uds_now_ms() < end)
-      uds_sleep_ms(1);
+    uint64_t end = tp_now_ms() + 3000;
+    while (atomic_load(&st->calls) < 2 && tp_now_ms() < end)
+      tp_sleep_ms(1);
     if (atomic_load(&st->calls) < 2)
       atomic_fetch_add(&st->rendezvous_missed, 1);
   }
   unsigned ms = atomic_load(&st->sleep_ms);
   if (ms != 0)
-    uds_sleep_ms(ms);
+    tp_sleep_ms(ms);
 }
 
 static netipc_err
@@ -397,10 +388,10 @@ lkh_handler(void *user, const netipc_lookup_req_view *req,
     if (b->suffix && r.exceeded_at == req->item_count)
       r.exceeded_at = i;
   }
-  pthread_mutex_lock(&st->lock);
+  netipc__mutex_lock(st->lock);
   if (st->nrec < LKH_MAX_RECORD)
     st->rec[st->nrec++] = r;
-  pthread_mutex_unlock(&st->lock);
+  netipc__mutex_unlock(st->lock);
   atomic_fetch_sub(&st->inside, 1);
   return rc;
 }

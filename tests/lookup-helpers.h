@@ -13,12 +13,13 @@
 #ifndef NETIPC_TESTS_LOOKUP_HELPERS_H
 #define NETIPC_TESTS_LOOKUP_HELPERS_H
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <netipc/service.h>
+
+#include "test-platform.h"
 
 /* Room for one derived string (name, comm, ...) including any padding. */
 #define LKH_STR 4096u
@@ -130,7 +131,7 @@ typedef struct lkh_state {
   atomic_uint inside;
   atomic_uint max_inside;   /* most calls running at once */
   atomic_uint rendezvous_missed; /* a rendezvous wait that timed out */
-  pthread_mutex_t lock;     /* guards nrec and rec */
+  netipc__mutex *lock;      /* guards nrec and rec */
   uint32_t nrec;
   lkh_record rec[LKH_MAX_RECORD];
 } lkh_state;

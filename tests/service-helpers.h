@@ -2,9 +2,9 @@
 /*
  * service-helpers.h - shared pieces of the Level 2 tests (level2.md):
  * instrumented typed handlers, managed servers and client contexts built
- * from one run directory, raw UDS clients that speak to a managed server
- * byte by byte, and threads with bounded joins. Built on uds-helpers (run
- * directories, raw sockets).
+ * from one run directory, and threads with bounded joins. Portable: built
+ * on test-platform.h and the public API only. The raw UDS clients and the
+ * scripted raw server are in service-raw-posix.h.
  *
  * TAP output is not thread-safe: threads only record results, and the main
  * thread asserts on them after joining.
@@ -12,18 +12,16 @@
 #ifndef NETIPC_TESTS_SERVICE_HELPERS_H
 #define NETIPC_TESTS_SERVICE_HELPERS_H
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
 
 #include <netipc/service.h>
 
-#include "uds-helpers.h"
+#include "test-platform.h"
 
 /* The auth token of every test peer (the same as the Level 1 helpers'). */
-#define SVC_TOKEN UDS_TOKEN
+#define SVC_TOKEN TP_TOKEN
 
 /* INCREMENT values with a meaning for svc_handler. */
 #define SVC_FAIL_VALUE 0xFA11u   /* handler returns failure */
@@ -31,10 +29,7 @@
 /* STRING_REVERSE input that makes the handler fail. */
 #define SVC_FAIL_STRING "fail"
 
-/* Result of a raw receive that met end-of-file. */
-#define SVC_RAW_EOF (-3)
-
-/* alarm(120), 600 under valgrind (NETIPC_UNDER_VALGRIND). First in main. */
+/* tp_alarm(120), 600 under valgrind (NETIPC_UNDER_VALGRIND). First in main. */
 void svc_alarm(void);
 /* 1 when running under valgrind (the environment variable is set). */
 int svc_under_valgrind(void);
@@ -106,90 +101,10 @@ int svc_dir_entries(const char *dir);
 int svc_dir_count_suffix(const char *dir, const char *suffix);
 
 /* ---------------------------------------------------------------- */
-/* Raw clients                                                       */
-/* ---------------------------------------------------------------- */
-
-/*
- * Connect, send a HELLO (profile 0x01, SVC_TOKEN, the given proposals,
- * packet size 65536) and require an OK HELLO_ACK. Returns the socket or
- * -1; *ack (may be NULL) receives the HELLO_ACK.
- */
-int svc_raw_open(const char *dir, const char *svc, uint32_t rq, uint32_t rs,
-                 uint32_t batch, netipc_hello_ack *ack);
-
-/* Send one single-packet message; 0 on success. */
-int svc_raw_send(int fd, uint16_t kind, uint16_t code, uint16_t flags,
-                 uint32_t item_count, uint64_t id, const void *payload,
-                 size_t len);
-
-/* Send *h as given (payload_len set from len) plus the payload. */
-int svc_raw_send_hdr(int fd, const netipc_header *h, const void *payload,
-                     size_t len);
-
-/*
- * Receive one single-packet message within timeout_ms into buf: returns the
- * payload length (payload at buf + 32) and fills *h, or SVC_RAW_EOF, -2 on
- * timeout, -1 on any other error (also a bad header).
- */
-ssize_t svc_raw_recv(int fd, netipc_header *h, uint8_t *buf, size_t cap,
-                     int timeout_ms);
-
-/*
- * A scripted raw server: accepts connections one after another on its own
- * listening socket, answers each HELLO with an OK HELLO_ACK (the client's
- * proposals agreed, response limit rsmax or the client's proposal,
- * selected_profile `select` when the client offers it, else 0x01), then
- * answers every request as `mode` says until the client leaves.
- */
-typedef enum svc_raw_mode {
-  SVC_RAW_ANSWER = 0,   /* INCREMENT (single): value + 1 */
-  SVC_RAW_STATUS,       /* header-only, transport_status = status */
-  SVC_RAW_STATUS_BATCH, /* same, echoing BATCH and item_count (spec 11) */
-  SVC_RAW_WRONG_CODE,   /* OK answer with code + 1 */
-  SVC_RAW_WRONG_ID,     /* OK answer with message_id + 1000 */
-  SVC_RAW_CLOSE         /* close without an answer */
-} svc_raw_mode;
-
-#define SVC_RAW_MAX_CONNS 32
-
-typedef struct svc_raw_server {
-  /* input */
-  const char *dir;
-  const char *svc;
-  svc_raw_mode mode;
-  uint16_t status;
-  uint32_t select;
-  uint32_t rsmax;
-  /* output (atomic counters; hellos valid after stop) */
-  atomic_int conns;
-  atomic_int requests;
-  netipc_hello hellos[SVC_RAW_MAX_CONNS];
-  int failed; /* a handshake step failed; valid after stop */
-  /* private */
-  int lfd;
-  atomic_int stop;
-  pthread_t thread;
-} svc_raw_server;
-
-/*
- * Listen on "<dir>/<svc>.sock" and start the thread; bails out on error.
- * Zero *r first; select and rsmax may be set before the call.
- */
-void svc_raw_server_start(svc_raw_server *r, const char *dir, const char *svc,
-                          svc_raw_mode mode, uint16_t status);
-/* Stop (within ~100 ms), join, close and remove the socket file. */
-void svc_raw_server_stop(svc_raw_server *r);
-
-/* ---------------------------------------------------------------- */
 /* Threads with bounded joins                                        */
 /* ---------------------------------------------------------------- */
 
-typedef struct svc_task {
-  void (*fn)(void *arg);
-  void *arg;
-  atomic_int done;
-  pthread_t thread;
-} svc_task;
+typedef tp_task svc_task;
 
 void svc_task_start(svc_task *t, void (*fn)(void *arg), void *arg);
 /* 1 when the task has finished (not joined yet). */

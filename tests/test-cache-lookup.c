@@ -18,6 +18,7 @@
 
 #include "cache-helpers.h"
 #include "tap.h"
+#include "uds-helpers.h"
 
 static char g_dir[128];
 

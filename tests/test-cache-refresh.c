@@ -17,6 +17,7 @@
 #include <netipc/cache.h>
 
 #include "cache-helpers.h"
+#include "cache-raw-posix.h"
 #include "tap.h"
 
 #define SVC "cr-main"

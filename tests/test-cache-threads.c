@@ -12,7 +12,6 @@
 #include "config.h"
 #endif
 
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +44,7 @@ typedef struct shared {
 typedef struct reader {
   shared *sh;
   uint32_t seed;
-  bool yield; /* under valgrind: sched_yield after each guard */
+  bool yield; /* under valgrind: tp_yield after each guard */
   /* results, read after the join */
   uint64_t guards;        /* guards taken */
   uint64_t published;     /* guards that saw a snapshot */
@@ -151,7 +150,7 @@ reader_run(void *arg)
     /* valgrind runs one thread at a time and switches rarely: let the
      * refresher and the server in, or the run measures the scheduler. */
     if (r->yield)
-      sched_yield();
+      tp_yield();
   }
 }
 
@@ -194,7 +193,7 @@ poller_run(void *arg)
                st.refresh_success_count);
     last_success = st.refresh_success_count;
     last_ts = st.last_refresh_ms;
-    uds_sleep_ms(1);
+    tp_sleep_ms(1);
   }
 }
 
@@ -212,9 +211,9 @@ static void
 refresher_run(void *arg)
 {
   refresher *w = arg;
-  uint64_t start = uds_now_ms();
+  uint64_t start = tp_now_ms();
   for (;;) {
-    uint64_t elapsed = uds_now_ms() - start;
+    uint64_t elapsed = tp_now_ms() - start;
     if ((elapsed >= RUN_MS && w->refreshes >= MIN_REFRESHES) ||
         atomic_load(&w->sh->stop))
       break;
@@ -252,16 +251,16 @@ holder_run(void *arg)
   const netipc_cache_item *it = netipc_cache_lookup(&g, ch_gen_hash(name), name);
   h->stayed = ch_gen_item_ok(it, h->gen, 0, NULL, 0);
   atomic_store(&h->holding, 1);
-  uint64_t until = uds_now_ms() + 400;
-  while (uds_now_ms() < until) {
+  uint64_t until = tp_now_ms() + 400;
+  while (tp_now_ms() < until) {
     /* The snapshot under the guard must not change or go away. */
     if (netipc_cache_generation(&g) != h->gen ||
         netipc_cache_count(&g) != ch_gen_count(h->gen) ||
         !ch_gen_item_ok(it, h->gen, 0, NULL, 0))
       h->stayed = 0;
-    uds_sleep_ms(5);
+    tp_sleep_ms(5);
   }
-  h->released_at = uds_now_ms();
+  h->released_at = tp_now_ms();
   netipc_cache_read_end(&g);
 }
 
@@ -270,7 +269,7 @@ main(void)
 {
   ch_alarm();
   plan(20);
-  uds_rundir_make(g_dir, sizeof g_dir, "cache-threads");
+  tp_rundir_make(g_dir, sizeof g_dir, "cache-threads");
 
   ch_server srv;
   ch_server_init(&srv, g_dir, "ct-main", 0, 0);
@@ -299,13 +298,13 @@ main(void)
   wr.sh = &sh;
   ch_task_start(&wt, refresher_run, &wr);
   uint64_t limit = (uint64_t)MAX_RUN_MS * (ch_under_valgrind() ? 3u : 1u);
-  uint64_t t0 = uds_now_ms();
-  while (!atomic_load(&wt.done) && uds_now_ms() - t0 < limit)
-    uds_sleep_ms(10);
+  uint64_t t0 = tp_now_ms();
+  while (!atomic_load(&wt.done) && tp_now_ms() - t0 < limit)
+    tp_sleep_ms(10);
   int in_time = atomic_load(&wt.done);
-  uint64_t loop_ms = uds_now_ms() - t0;
+  uint64_t loop_ms = tp_now_ms() - t0;
   /* Let the readers see the last snapshot for a moment. */
-  uds_sleep_ms(20);
+  tp_sleep_ms(20);
   atomic_store(&sh.stop, 1);
   for (int i = 0; i < READERS; i++)
     ch_task_join(&rt[i], 30000, "reader");
@@ -381,15 +380,15 @@ main(void)
   h.cache = sh.cache;
   ch_task ht;
   ch_task_start(&ht, holder_run, &h);
-  uint64_t end = uds_now_ms() + 10000;
-  while (!atomic_load(&h.holding) && uds_now_ms() < end)
-    uds_sleep_ms(1);
+  uint64_t end = tp_now_ms() + 10000;
+  while (!atomic_load(&h.holding) && tp_now_ms() < end)
+    tp_sleep_ms(1);
   ok(atomic_load(&h.holding), "another thread holds a guard");
   uint64_t next_gen = wr.gen + 1;
   ch_server_set(&srv, ch_gen_table(next_gen));
   netipc_err err = NETIPC_ERR_SYSTEM;
   bool refreshed = netipc_cache_refresh(sh.cache, 0, &err);
-  uint64_t returned_at = uds_now_ms();
+  uint64_t returned_at = tp_now_ms();
   ch_task_join(&ht, 10000, "guard holder");
   ok(refreshed && err == NETIPC_OK, "the refresh publishes (%s)",
      netipc_err_name(err));
@@ -414,6 +413,6 @@ main(void)
 
   netipc_cache_destroy(sh.cache);
   ch_server_fini(&srv);
-  uds_rundir_remove(g_dir);
+  tp_rundir_remove(g_dir);
   return exit_status();
 }

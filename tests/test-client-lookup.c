@@ -321,7 +321,7 @@ script_start(const char *svc, uint16_t method, smode mode, uint64_t gen,
   s->gen = gen;
   s->gen2 = gen2;
   netipc_transport_config t;
-  uds_config(&t, run_dir, svc);
+  tp_transport_config(&t, run_dir, svc);
   t.max_request_payload_bytes = NETIPC_SERVER_REQUEST_DEFAULT;
   t.max_response_payload_bytes = NETIPC_SERVER_RESPONSE_DEFAULT;
   if (netipc_abort_create(&s->stop) != NETIPC_OK ||
@@ -374,7 +374,7 @@ test_not_ready(void)
          "even with n = 0");
   is_uint(svc_status(c).error_count, 2, "both counted");
   netipc_client_destroy(c);
-  uds_sleep_ms(50);
+  tp_sleep_ms(50);
   ok(atomic_load(&s->conns) == 0 && atomic_load(&s->requests) == 0,
      "the server saw no connection and no request");
   script_stop(s);
@@ -908,9 +908,9 @@ test_deadline(void)
           "%u PIDs need %u exchanges", n, SLOW_K);
   netipc_lookup_view v;
   view_poison(&v);
-  uint64_t t0 = uds_now_ms();
+  uint64_t t0 = tp_now_ms();
   netipc_err err = netipc_client_apps_lookup(c, pids, n, SLOW_TIMEOUT, &v);
-  uint64_t took = uds_now_ms() - t0;
+  uint64_t took = tp_now_ms() - t0;
   is_err(err, NETIPC_ERR_TIMEOUT,
          "%u exchanges of %u ms each with a %u ms timeout: TIMEOUT", SLOW_K,
          SLOW_MS, SLOW_TIMEOUT);
@@ -919,7 +919,7 @@ test_deadline(void)
      (unsigned long long)took, SLOW_K * SLOW_MS);
   ok(view_poisoned(&v), "no view returned");
   ok(svc_wait_count(&st.calls, SLOW_K, 3000), "the last exchange was sent");
-  uds_sleep_ms(SLOW_MS + 100);
+  tp_sleep_ms(SLOW_MS + 100);
   is_uint(svc_status(c).call_count, SLOW_K - 1,
           "but only %u exchanges completed", SLOW_K - 1);
   netipc_client_destroy(c);
@@ -927,9 +927,9 @@ test_deadline(void)
   /* The context default applies when the call passes 0. */
   c = client_of("cl-slow", NETIPC_METHOD_APPS_LOOKUP);
   netipc_client_set_timeout(c, SLOW_TIMEOUT);
-  t0 = uds_now_ms();
+  t0 = tp_now_ms();
   err = netipc_client_apps_lookup(c, pids, n, 0, &v);
-  took = uds_now_ms() - t0;
+  took = tp_now_ms() - t0;
   ok(err == NETIPC_ERR_TIMEOUT && took < SLOW_K * SLOW_MS,
      "with the context default of %u ms: TIMEOUT after %llu ms",
      SLOW_TIMEOUT, (unsigned long long)took);
@@ -1264,7 +1264,7 @@ int
 main(void)
 {
   svc_alarm();
-  uds_rundir_make(run_dir, sizeof run_dir, "l2-lookup");
+  tp_rundir_make(run_dir, sizeof run_dir, "l2-lookup");
   plan(PLAN);
 
   lkh_state cgs, aps;
@@ -1302,6 +1302,6 @@ main(void)
   lkh_state_destroy(&cgs);
   lkh_state_destroy(&aps);
   is_int(svc_dir_entries(run_dir), 0, "every server cleaned up its files");
-  uds_rundir_remove(run_dir);
+  tp_rundir_remove(run_dir);
   return exit_status();
 }

@@ -24,6 +24,7 @@
 
 #include "lookup-answers.h"
 #include "service-helpers.h"
+#include "service-raw-posix.h"
 #include "tap.h"
 #include "vectors.h"
 

@@ -21,6 +21,7 @@
 
 #include "lookup-helpers.h"
 #include "service-helpers.h"
+#include "service-raw-posix.h"
 #include "strview.h"
 #include "tap.h"
 

@@ -21,6 +21,7 @@
 #include <netipc/service.h>
 
 #include "service-helpers.h"
+#include "service-raw-posix.h"
 #include "tap.h"
 
 #define PLAN 86

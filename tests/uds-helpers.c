@@ -6,16 +6,13 @@
 
 #include "uds-helpers.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #ifndef MSG_NOSIGNAL
@@ -25,33 +22,25 @@
 static _Noreturn void
 uds_bail(const char *what)
 {
-  /* Same wording as tap.h's bail_out, which this file cannot include. */
-  printf("Bail out! %s (%s)\n", what, strerror(errno));
-  fflush(stdout);
-  exit(1);
+  tp_bail_errno(what);
 }
 
 void
 uds_safety_alarm(void)
 {
-  alarm(getenv("NETIPC_UNDER_VALGRIND") != NULL ? 600 : 60);
+  tp_alarm(tp_under_valgrind() ? 600 : 60);
 }
 
 uint64_t
 uds_now_ms(void)
 {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+  return tp_now_ms();
 }
 
 void
 uds_sleep_ms(unsigned ms)
 {
-  struct timespec ts = {.tv_sec = ms / 1000u,
-                        .tv_nsec = (long)(ms % 1000u) * 1000000L};
-  while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-    ;
+  tp_sleep_ms(ms);
 }
 
 /* ---------------------------------------------------------------- */
@@ -61,29 +50,13 @@ uds_sleep_ms(unsigned ms)
 void
 uds_rundir_make(char *dir, size_t cap, const char *tag)
 {
-  if ((size_t)snprintf(dir, cap, "/tmp/netipc-%s-XXXXXX", tag) >= cap)
-    uds_bail("run dir template too long");
-  if (mkdtemp(dir) == NULL)
-    uds_bail("mkdtemp");
+  tp_rundir_make(dir, cap, tag);
 }
 
 void
 uds_rundir_remove(const char *dir)
 {
-  DIR *d = opendir(dir);
-  if (d != NULL) {
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-      if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-        continue;
-      char path[512];
-      snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-      if (unlink(path) != 0)
-        (void)rmdir(path);
-    }
-    closedir(d);
-  }
-  (void)rmdir(dir);
+  tp_rundir_remove(dir);
 }
 
 void
@@ -96,10 +69,7 @@ uds_sock_path(const char *dir, const char *svc, char *buf, size_t cap)
 void
 uds_config(netipc_transport_config *cfg, const char *dir, const char *svc)
 {
-  memset(cfg, 0, sizeof *cfg);
-  cfg->run_dir = dir;
-  cfg->service_name = svc;
-  cfg->auth_token = UDS_TOKEN;
+  tp_transport_config(cfg, dir, svc);
 }
 
 /* ---------------------------------------------------------------- */

@@ -19,14 +19,16 @@
 #include <netipc/codec.h>
 #include <netipc/transport.h>
 
+#include "test-platform.h"
+
 /* Generous bound for any wait that should succeed. */
 #define UDS_WAIT_MS 5000
-#define UDS_TOKEN 0x0123456789ABCDEFull
+#define UDS_TOKEN TP_TOKEN
 
 /* alarm(): 60 s, longer under valgrind. Call first in main(). */
 void uds_safety_alarm(void);
 
-/* Milliseconds on CLOCK_MONOTONIC. */
+/* Milliseconds on a monotonic clock (tp_now_ms). */
 uint64_t uds_now_ms(void);
 void uds_sleep_ms(unsigned ms);
 

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * service-raw-posix.h - the POSIX-only part of the Level 2 test helpers:
+ * raw UDS clients that speak to a managed server byte by byte, and a
+ * scripted raw server. Built on uds-helpers (raw AF_UNIX sockets); only
+ * the tests that need raw sockets include this.
+ */
+#ifndef NETIPC_TESTS_SERVICE_RAW_POSIX_H
+#define NETIPC_TESTS_SERVICE_RAW_POSIX_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <netipc/service.h>
+
+#include "service-helpers.h"
+#include "uds-helpers.h"
+
+/* Result of a raw receive that met end-of-file. */
+#define SVC_RAW_EOF (-3)
+
+/* ---------------------------------------------------------------- */
+/* Raw clients                                                       */
+/* ---------------------------------------------------------------- */
+
+/*
+ * Connect, send a HELLO (profile 0x01, SVC_TOKEN, the given proposals,
+ * packet size 65536) and require an OK HELLO_ACK. Returns the socket or
+ * -1; *ack (may be NULL) receives the HELLO_ACK.
+ */
+int svc_raw_open(const char *dir, const char *svc, uint32_t rq, uint32_t rs,
+                 uint32_t batch, netipc_hello_ack *ack);
+
+/* Send one single-packet message; 0 on success. */
+int svc_raw_send(int fd, uint16_t kind, uint16_t code, uint16_t flags,
+                 uint32_t item_count, uint64_t id, const void *payload,
+                 size_t len);
+
+/* Send *h as given (payload_len set from len) plus the payload. */
+int svc_raw_send_hdr(int fd, const netipc_header *h, const void *payload,
+                     size_t len);
+
+/*
+ * Receive one single-packet message within timeout_ms into buf: returns the
+ * payload length (payload at buf + 32) and fills *h, or SVC_RAW_EOF, -2 on
+ * timeout, -1 on any other error (also a bad header).
+ */
+ssize_t svc_raw_recv(int fd, netipc_header *h, uint8_t *buf, size_t cap,
+                     int timeout_ms);
+
+/*
+ * A scripted raw server: accepts connections one after another on its own
+ * listening socket, answers each HELLO with an OK HELLO_ACK (the client's
+ * proposals agreed, response limit rsmax or the client's proposal,
+ * selected_profile `select` when the client offers it, else 0x01), then
+ * answers every request as `mode` says until the client leaves.
+ */
+typedef enum svc_raw_mode {
+  SVC_RAW_ANSWER = 0,   /* INCREMENT (single): value + 1 */
+  SVC_RAW_STATUS,       /* header-only, transport_status = status */
+  SVC_RAW_STATUS_BATCH, /* same, echoing BATCH and item_count (spec 11) */
+  SVC_RAW_WRONG_CODE,   /* OK answer with code + 1 */
+  SVC_RAW_WRONG_ID,     /* OK answer with message_id + 1000 */
+  SVC_RAW_CLOSE         /* close without an answer */
+} svc_raw_mode;
+
+#define SVC_RAW_MAX_CONNS 32
+
+typedef struct svc_raw_server {
+  /* input */
+  const char *dir;
+  const char *svc;
+  svc_raw_mode mode;
+  uint16_t status;
+  uint32_t select;
+  uint32_t rsmax;
+  /* output (atomic counters; hellos valid after stop) */
+  atomic_int conns;
+  atomic_int requests;
+  netipc_hello hellos[SVC_RAW_MAX_CONNS];
+  int failed; /* a handshake step failed; valid after stop */
+  /* private */
+  int lfd;
+  atomic_int stop;
+  pthread_t thread;
+} svc_raw_server;
+
+/*
+ * Listen on "<dir>/<svc>.sock" and start the thread; bails out on error.
+ * Zero *r first; select and rsmax may be set before the call.
+ */
+void svc_raw_server_start(svc_raw_server *r, const char *dir, const char *svc,
+                          svc_raw_mode mode, uint16_t status);
+/* Stop (within ~100 ms), join, close and remove the socket file. */
+void svc_raw_server_stop(svc_raw_server *r);
+
+#endif /* NETIPC_TESTS_SERVICE_RAW_POSIX_H */
