@@ -44,8 +44,8 @@
 /* Rounds of CPU relax timed once per region to turn spins into time. */
 #define NETIPC__SHM_CALIBRATE_ROUNDS 1024u
 
-/* The profiles served by this data plane (0x04 runs exactly like 0x02). */
-#define NETIPC__SHM_PROFILES (NETIPC_PROFILE_SHM_HYBRID | NETIPC_PROFILE_SHM_FUTEX)
+/* The profiles served by this data plane are NETIPC__SHM_PROFILES
+ * (transport/platform.h; 0x04 runs exactly like 0x02). */
 
 /* One mapped region. Its create, attach and destroy are declared with the
  * handshake hooks (transport/handshake-internal.h). */

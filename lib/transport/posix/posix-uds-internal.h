@@ -9,6 +9,8 @@
 #include "transport/handshake-internal.h"
 #include "transport/session-internal.h"
 #include "transport/transport-internal.h"
+#include <stddef.h>
+
 #include "transport/posix/posix-internal.h"
 
 #define NETIPC__UDS_SUFFIX ".sock"
@@ -20,6 +22,8 @@ struct netipc_session {
   netipc__shm *shm;     /* SHM data plane, or NULL on the baseline */
   uint32_t rcvtimeo_ms; /* SO_RCVTIMEO now set on fd; 0: none */
 };
+_Static_assert(offsetof(struct netipc_session, core) == 0,
+               "the portable core must come first");
 
 /*
  * Wrap a connected, handshaken descriptor (and its SHM region, if the

@@ -26,6 +26,8 @@ struct netipc_listener {
   int fd;
   struct sockaddr_un addr;
 };
+_Static_assert(offsetof(struct netipc_listener, core) == 0,
+               "the portable core must come first");
 
 struct netipc_pending {
   netipc_listener *listener;

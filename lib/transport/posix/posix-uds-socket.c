@@ -68,6 +68,8 @@ netipc__conn_send_record(netipc_os_handle fd, const netipc__iobuf *bufs,
 {
   struct iovec iov[NETIPC__RECORD_PIECES_MAX];
   size_t want = 0;
+  if (count < 1 || count > (int)NETIPC__RECORD_PIECES_MAX)
+    return NETIPC_ERR_INVALID_ARG;
   for (int i = 0; i < count; i++) {
     iov[i].iov_base = (void *)bufs[i].base;
     iov[i].iov_len = bufs[i].len;
