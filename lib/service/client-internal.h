@@ -75,6 +75,13 @@ void netipc__client_connect(netipc_client *c);
 /* Close the session, if any, and set state. Never sends anything. */
 void netipc__client_teardown(netipc_client *c, netipc_client_state state);
 
+/* A typed call may run on this context: it exists and serves method. */
+static inline bool
+netipc__client_method_ok(const netipc_client *c, uint16_t method)
+{
+  return c != NULL && c->method == method;
+}
+
 /* Smallest power of two >= n (minimum 16), saturating at 2^31. */
 uint32_t netipc__next_pow2(uint64_t n);
 

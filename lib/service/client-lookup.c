@@ -26,7 +26,6 @@ typedef struct lk_call {
   size_t resp_len;
   bool have_gen;
   uint64_t generation;
-  size_t kept;       /* items stitched so far */
   uint64_t size;     /* stitched payload size so far */
   bool over_ceiling; /* size passed the ceiling: stop copying, fail at end */
 } lk_call;
@@ -110,7 +109,8 @@ lk_dir_end(size_t n)
   return NETIPC_LOOKUP_HDR_LEN + (uint64_t)NETIPC_DIR_ENTRY_LEN * n;
 }
 
-/* Room for one more item of len bytes at the next aligned offset. */
+/* Room for the item of key start (len bytes) at the next aligned offset;
+ * items are stitched in key order, so start is also its directory slot. */
 static netipc_err
 lk_reserve(netipc_client *c, lk_call *lc, uint32_t len, uint8_t **dst)
 {
@@ -127,12 +127,11 @@ lk_reserve(netipc_client *c, lk_call *lc, uint32_t len, uint8_t **dst)
     memset(c->lookup + lc->size, 0, (size_t)(at - lc->size));
     *dst = c->lookup + at;
     uint8_t *dir = c->lookup + NETIPC_LOOKUP_HDR_LEN +
-                   (uint64_t)NETIPC_DIR_ENTRY_LEN * lc->kept;
+                   (uint64_t)NETIPC_DIR_ENTRY_LEN * lc->start;
     netipc__st32(dir + LK_DIR_OFFSET, (uint32_t)(at - lk_dir_end(lc->n)));
     netipc__st32(dir + LK_DIR_LENGTH, len);
   }
   lc->size = end;
-  lc->kept++;
   return NETIPC_OK;
 }
 
@@ -224,8 +223,8 @@ lk_take(netipc_client *c, lk_call *lc, const netipc_lookup_view *v, size_t x)
     netipc_err err = lk_keep(c, lc, item, len);
     if (err != NETIPC_OK)
       return err;
+    lc->start++;
   }
-  lc->start += x;
   return NETIPC_OK;
 }
 
@@ -310,8 +309,7 @@ lk_exchange(netipc_client *c, lk_call *lc, uint64_t deadline,
 static netipc_err
 lk_finish(netipc_client *c, lk_call *lc, netipc_lookup_view *view)
 {
-  if (lc->kept != lc->n)
-    return netipc__client_fail(c, NETIPC_ERR_BAD_ITEM_COUNT, false);
+  /* Step 6 holds by construction: the loop ends with start == n. */
   if (lc->over_ceiling || lc->size > c->lookup_max_bytes)
     return netipc__client_fail(c, NETIPC_ERR_OVERFLOW, false);
   uint8_t *p = c->lookup;
@@ -369,7 +367,7 @@ static bool
 lk_args_ok(const netipc_client *c, uint16_t method, const void *keys, size_t n,
            const netipc_lookup_view *view)
 {
-  return c != NULL && c->method == method && view != NULL &&
+  return netipc__client_method_ok(c, method) && view != NULL &&
          (n == 0 || keys != NULL);
 }
 

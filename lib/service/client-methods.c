@@ -16,12 +16,6 @@ align8(uint64_t x)
   return (x + NETIPC_ALIGNMENT - 1) & ~(uint64_t)(NETIPC_ALIGNMENT - 1);
 }
 
-static bool
-method_ok(const netipc_client *c, uint16_t method)
-{
-  return c != NULL && c->method == method;
-}
-
 /* ---- INCREMENT ---------------------------------------------------- */
 
 typedef struct inc_batch {
@@ -123,7 +117,7 @@ netipc_err
 netipc_client_increment_batch(netipc_client *c, const uint64_t *values,
                               size_t n, uint32_t timeout_ms, uint64_t *results)
 {
-  if (!method_ok(c, NETIPC_METHOD_INCREMENT) ||
+  if (!netipc__client_method_ok(c, NETIPC_METHOD_INCREMENT) ||
       (n != 0 && (values == NULL || results == NULL)) || n > UINT32_MAX)
     return NETIPC_ERR_INVALID_ARG;
   if (n == 0)
@@ -200,7 +194,7 @@ netipc_client_string_reverse_batch(netipc_client *c,
                                    uint32_t timeout_ms,
                                    netipc_string_view *results)
 {
-  if (!method_ok(c, NETIPC_METHOD_STRING_REVERSE) ||
+  if (!netipc__client_method_ok(c, NETIPC_METHOD_STRING_REVERSE) ||
       (n != 0 && (strs == NULL || results == NULL)) || n > UINT32_MAX)
     return NETIPC_ERR_INVALID_ARG;
   for (size_t i = 0; i < n; i++)
@@ -252,7 +246,7 @@ netipc_err
 netipc_client_cgroups_snapshot(netipc_client *c, uint32_t timeout_ms,
                                netipc_cgroups_view *view)
 {
-  if (!method_ok(c, NETIPC_METHOD_CGROUPS_SNAPSHOT) || view == NULL)
+  if (!netipc__client_method_ok(c, NETIPC_METHOD_CGROUPS_SNAPSHOT) || view == NULL)
     return NETIPC_ERR_INVALID_ARG;
   netipc__call call = {NETIPC_METHOD_CGROUPS_SNAPSHOT, 1, cg_len, cg_encode,
                        cg_decode, NULL, view};
