@@ -86,29 +86,36 @@ uint32_t netipc__conn_packet_size(netipc_os_handle conn, uint32_t configured);
 
 /* Platform hooks: the SHM region (stand-ins fail where SHM is not built). */
 
-/*
- * Server: create and initialise the region of session_id with capacities
- * align64(32 + rq_max) / align64(32 + rs_max) (posix-shm.md 4, 5); with
- * `extended` the file also holds the extension block (doc/extensions.md).
- * Errors: BAD_NAME, PATH_TOO_LONG, INVALID_ARG (capacity overflow),
- * ADDR_IN_USE (a live region holds the name), SYSTEM (open/mmap),
- * NOSPACE (fallocate failed: the file is removed), NOMEM.
- */
-netipc_err netipc__shm_create(const char *run_dir, const char *service,
-                              uint64_t session_id, uint32_t rq_max,
-                              uint32_t rs_max, bool extended,
-                              netipc__shm **out);
+/* What names and sizes one session's SHM region. */
+typedef struct netipc__shm_params {
+  const char *run_dir;
+  const char *service;
+  uint64_t auth_token; /* part of the Windows object names (windows.md 2.4) */
+  uint32_t profile;    /* the selected SHM profile */
+  uint64_t session_id;
+  uint32_t request_limit;  /* server: its ceiling; client: the agreed limit */
+  uint32_t response_limit; /* likewise for responses */
+  bool extended; /* netipc extensions agreed (doc/extensions.md) */
+} netipc__shm_params;
 
 /*
- * Client: attach to the region of session_id, retrying while it is not
- * ready (posix-shm.md 6), and check the areas cover 32 + the agreed limits
- * (and, with `extended`, that the file holds the extension block).
- * Errors: NETIPC_ERR_SHM_ATTACH, NOMEM, BAD_NAME, PATH_TOO_LONG.
+ * Server: create and initialise the region of p->session_id with
+ * capacities align64(32 + request_limit) / align64(32 + response_limit)
+ * (posix-shm.md 4, 5; windows.md 4.2). Errors: BAD_NAME, PATH_TOO_LONG,
+ * INVALID_ARG (capacity overflow), ADDR_IN_USE (a live region holds the
+ * name), SYSTEM, NOSPACE, NOMEM, NOT_SUPPORTED.
  */
-netipc_err netipc__shm_attach(const char *run_dir, const char *service,
-                              uint64_t session_id, uint32_t rq_limit,
-                              uint32_t rs_limit, bool extended,
-                              netipc__shm **out);
+netipc_err netipc__shm_server_open(const netipc__shm_params *p,
+                                   netipc__shm **out);
+
+/*
+ * Client: attach to the region of p->session_id, retrying while it is not
+ * ready (posix-shm.md 6, windows.md 5.2), and check the areas cover 32 +
+ * the agreed limits. Errors: NETIPC_ERR_SHM_ATTACH, NOMEM, BAD_NAME,
+ * PATH_TOO_LONG.
+ */
+netipc_err netipc__shm_client_open(const netipc__shm_params *p,
+                                   netipc__shm **out);
 
 /* Unmap and close; the owner also unlinks the file. NULL-safe. */
 void netipc__shm_destroy(netipc__shm *shm);

@@ -73,14 +73,19 @@ netipc__handshake_connect(netipc_os_handle conn,
   netipc_err err = connect_exchange(conn, cfg, deadline, abort, info);
   /* An SHM session never falls back to the socket: a failed attach ends
    * it, and the caller reconnects without SHM (posix-shm.md 6.1). */
-  if (err == NETIPC_OK && (info->selected_profile & NETIPC__SHM_PROFILES))
-    err = netipc__shm_attach(cfg->run_dir, cfg->service_name,
-                             info->session_id,
-                             info->max_request_payload_bytes,
-                             info->max_response_payload_bytes,
-                             (info->extension_flags &
-                              NETIPC_HELLO_FLAG_EXTENSIONS) != 0,
-                             shm);
+  if (err == NETIPC_OK && (info->selected_profile & NETIPC__SHM_PROFILES)) {
+    netipc__shm_params p = {
+        .run_dir = cfg->run_dir,
+        .service = cfg->service_name,
+        .auth_token = cfg->auth_token,
+        .profile = info->selected_profile,
+        .session_id = info->session_id,
+        .request_limit = info->max_request_payload_bytes,
+        .response_limit = info->max_response_payload_bytes,
+        .extended = (info->extension_flags & NETIPC_HELLO_FLAG_EXTENSIONS) != 0,
+    };
+    err = netipc__shm_client_open(&p, shm);
+  }
   return err;
 }
 
@@ -149,11 +154,17 @@ accept_negotiate(const netipc__listen_core *l, netipc_server_hello_config *cfg,
     return action;
   /* The extension block only when the client asked for the extensions:
    * toward a reference client the file is the reference's, byte for byte. */
-  if (netipc__shm_create(l->run_dir, l->service_name, session_id,
-                         cfg->max_request_payload_bytes,
-                         cfg->max_response_payload_bytes,
-                         (ack->flags & NETIPC_HELLO_FLAG_EXTENSIONS) != 0,
-                         shm) == NETIPC_OK)
+  netipc__shm_params p = {
+      .run_dir = l->run_dir,
+      .service = l->service_name,
+      .auth_token = cfg->auth_token,
+      .profile = ack->selected_profile,
+      .session_id = session_id,
+      .request_limit = cfg->max_request_payload_bytes,
+      .response_limit = cfg->max_response_payload_bytes,
+      .extended = (ack->flags & NETIPC_HELLO_FLAG_EXTENSIONS) != 0,
+  };
+  if (netipc__shm_server_open(&p, shm) == NETIPC_OK)
     return action;
   cfg->supported_profiles &= ~NETIPC__SHM_PROFILES;
   cfg->preferred_profiles &= ~NETIPC__SHM_PROFILES;

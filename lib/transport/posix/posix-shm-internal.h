@@ -67,6 +67,25 @@ struct netipc__shm {
 };
 
 /*
+ * Server: create the region of session_id (posix-shm.md 4, 5); with
+ * `extended` the file also holds the extension block (doc/extensions.md).
+ * The netipc__shm_server_open hook calls it. Errors: as that hook's.
+ */
+netipc_err netipc__shm_create(const char *run_dir, const char *service,
+                              uint64_t session_id, uint32_t rq_max,
+                              uint32_t rs_max, bool extended,
+                              netipc__shm **out);
+
+/*
+ * Client: attach to the region of session_id, retrying while it is not
+ * ready (posix-shm.md 6). The netipc__shm_client_open hook calls it.
+ */
+netipc_err netipc__shm_attach(const char *run_dir, const char *service,
+                              uint64_t session_id, uint32_t rq_limit,
+                              uint32_t rs_limit, bool extended,
+                              netipc__shm **out);
+
+/*
  * Remove dead or junk regions of service in run_dir (posix-shm.md 11);
  * live ones are never touched. Returns the number removed.
  */

@@ -63,3 +63,21 @@ netipc__shm_spin_policy(uint32_t fixed, uint32_t min, uint32_t max)
 {
   (void)fixed, (void)min, (void)max;
 }
+
+/* The handshake's hooks (transport/handshake-internal.h): POSIX regions
+ * are named by run dir, service and session id only. */
+netipc_err
+netipc__shm_server_open(const netipc__shm_params *p, netipc__shm **out)
+{
+  return netipc__shm_create(p->run_dir, p->service, p->session_id,
+                            p->request_limit, p->response_limit, p->extended,
+                            out);
+}
+
+netipc_err
+netipc__shm_client_open(const netipc__shm_params *p, netipc__shm **out)
+{
+  return netipc__shm_attach(p->run_dir, p->service, p->session_id,
+                            p->request_limit, p->response_limit, p->extended,
+                            out);
+}

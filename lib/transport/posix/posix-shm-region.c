@@ -413,3 +413,21 @@ netipc__shm_attach(const char *run_dir, const char *service,
   *out = shm;
   return NETIPC_OK;
 }
+
+/* The handshake's hooks (transport/handshake-internal.h): POSIX regions
+ * are named by run dir, service and session id only. */
+netipc_err
+netipc__shm_server_open(const netipc__shm_params *p, netipc__shm **out)
+{
+  return netipc__shm_create(p->run_dir, p->service, p->session_id,
+                            p->request_limit, p->response_limit, p->extended,
+                            out);
+}
+
+netipc_err
+netipc__shm_client_open(const netipc__shm_params *p, netipc__shm **out)
+{
+  return netipc__shm_attach(p->run_dir, p->service, p->session_id,
+                            p->request_limit, p->response_limit, p->extended,
+                            out);
+}
