@@ -53,7 +53,8 @@ extern "C" {
 #define NETIPC_STATUS_INTERNAL_ERROR 6u
 
 /* Profile bits (wire.md section 9.4). */
-#define NETIPC_PROFILE_UDS_SEQPACKET 0x01u
+#define NETIPC_PROFILE_UDS_SEQPACKET 0x01u /* POSIX baseline */
+#define NETIPC_PROFILE_NAMED_PIPE 0x01u /* Windows baseline (windows.md 1) */
 #define NETIPC_PROFILE_SHM_HYBRID 0x02u
 #define NETIPC_PROFILE_SHM_FUTEX 0x04u /* POSIX; reserved: never advertise */
 #define NETIPC_PROFILE_SHM_BUSYWAIT 0x04u /* Windows: spin only (windows.md 1) */

@@ -20,7 +20,7 @@ extern "C" {
  * default visibility because the library is compiled with
  * -fvisibility=hidden.
  */
-#if defined(_WIN32)
+#if defined(_WIN32) || defined(__CYGWIN__)
 #if defined(NETIPC_BUILDING) && defined(DLL_EXPORT)
 #define NETIPC_API __declspec(dllexport)
 #elif defined(NETIPC_BUILDING) || defined(NETIPC_STATIC)

@@ -83,7 +83,7 @@ typedef struct netipc_pending netipc_pending;
  * What an endpoint waits on, for the caller's own event loop: a file
  * descriptor on POSIX, the bits of a HANDLE on Windows.
  */
-#if defined(_WIN32)
+#if defined(_WIN32) || defined(__CYGWIN__)
 typedef intptr_t netipc_os_handle;
 #define NETIPC_OS_HANDLE_INVALID ((netipc_os_handle)-1)
 #else

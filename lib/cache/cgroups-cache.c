@@ -16,7 +16,7 @@
 #include <netipc/cache.h>
 
 #include "common/alloc.h"
-#include "transport/platform.h"
+#include "common/os.h"
 
 #define CACHE_INDEX_MIN 16u
 #define CACHE_NO_ITEM 0xFFFFFFFFu

@@ -27,6 +27,12 @@ typedef struct netipc__listen_core {
 } netipc__listen_core;
 
 /* The core of any platform's listener: it is the first member. */
+static inline netipc__listen_core *
+netipc__listen_core_of(netipc_listener *l)
+{
+  return (netipc__listen_core *)(void *)l;
+}
+
 static inline const netipc__listen_core *
 netipc__listen_core_of_const(const netipc_listener *l)
 {
@@ -64,6 +70,31 @@ netipc_err netipc__handshake_accept(netipc__listen_core *c,
                                     const netipc_abort *abort,
                                     netipc_session_info *info,
                                     netipc__shm **shm);
+
+/* Platform hooks: accepting, and turning a connection into a session
+ * (the portable accept paths are in transport/listen.c). */
+
+/*
+ * Wait up to timeout_ms (0: forever) unless abort fires, for one client
+ * connection, taking its session id from the core first, as the
+ * reference does (wire.md 9.5). Errors: TIMEOUT, ABORTED, SYSTEM.
+ */
+netipc_err netipc__listen_accept_conn(netipc_listener *l, uint32_t timeout_ms,
+                                      const netipc_abort *abort,
+                                      netipc_os_handle *conn,
+                                      uint64_t *session_id);
+
+/* Close an accepted connection that did not become a session. */
+void netipc__accepted_close(netipc_os_handle conn);
+
+/*
+ * Make a session of a handshaken conn and its SHM plane (NULL: none),
+ * owning both from here on: on failure both are closed.
+ * Errors: NOMEM.
+ */
+netipc_err netipc__session_new(netipc_os_handle conn, netipc__shm *shm,
+                               const netipc_session_info *info,
+                               netipc_session **out);
 
 /* Platform hooks: record I/O on a connection. */
 

@@ -1,72 +1,22 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * platform.h - the private contract every port supplies: threads, mutexes,
- * atomics, clocks and sleeping. Level 2 and Level 3 use only these, so they
- * build unchanged on every platform (posix/posix-thread.c, later
- * windows/win-thread.c).
+ * platform.h - the private contract every port supplies: the OS services
+ * of common/os.h and what each platform's transports mean by a profile
+ * bit. Level 2 uses only these, so it builds unchanged on every platform.
  */
 #ifndef NETIPC_TRANSPORT_PLATFORM_H
 #define NETIPC_TRANSPORT_PLATFORM_H
 
 #include <netipc/codec.h>
 
-typedef struct netipc__thread netipc__thread;
-typedef struct netipc__mutex netipc__mutex;
-typedef struct netipc__rwlock netipc__rwlock;
-
-/* Start fn(arg) on a new thread. Errors: NOMEM, SYSTEM. */
-netipc_err netipc__thread_create(netipc__thread **out, void (*fn)(void *),
-                                 void *arg);
-
-/* Wait for the thread to end and free it. */
-void netipc__thread_join(netipc__thread *t);
-
-/* A non-recursive mutex. Errors: NOMEM, SYSTEM. */
-netipc_err netipc__mutex_create(netipc__mutex **out);
-void netipc__mutex_lock(netipc__mutex *m);
-void netipc__mutex_unlock(netipc__mutex *m);
-void netipc__mutex_destroy(netipc__mutex *m);
-
-/*
- * A readers-writer lock: many readers at once, one writer excluding them.
- * Errors: NOMEM, SYSTEM.
- */
-netipc_err netipc__rwlock_create(netipc__rwlock **out);
-void netipc__rwlock_rdlock(netipc__rwlock *l);
-void netipc__rwlock_rdunlock(netipc__rwlock *l);
-void netipc__rwlock_wrlock(netipc__rwlock *l);
-void netipc__rwlock_wrunlock(netipc__rwlock *l);
-void netipc__rwlock_destroy(netipc__rwlock *l);
-
-/* Sequentially consistent atomics on naturally aligned words. */
-uint32_t netipc__atomic_load32(const uint32_t *p);
-void netipc__atomic_store32(uint32_t *p, uint32_t v);
-uint32_t netipc__atomic_add32(uint32_t *p, uint32_t delta); /* new value */
-uint64_t netipc__atomic_load64(const uint64_t *p);
-void netipc__atomic_store64(uint64_t *p, uint64_t v);
-
-/* Milliseconds on a monotonic clock, and the wall clock in seconds. */
-uint64_t netipc__now_ms(void);
-uint64_t netipc__wall_seconds(void);
-
-/* Deadline for timeout_ms from now; 0 (no deadline) when timeout_ms is 0. */
-uint64_t netipc__deadline(uint32_t timeout_ms);
-
-/*
- * Milliseconds left until deadline into *ms (0 and no clock read when
- * deadline is 0: none). Errors: TIMEOUT when it has passed.
- */
-netipc_err netipc__deadline_left(uint64_t deadline, uint32_t *ms);
-
-/* Sleep for ms milliseconds (interrupted sleeps resume). */
-void netipc__sleep_ms(uint32_t ms);
+#include "common/os.h"
 
 /*
  * The profile bits this platform's shared-memory transports use (bit 0x04
  * is SHM_FUTEX on POSIX, SHM_BUSYWAIT on Windows): what a Level 2 client
  * withdraws after an SHM attach failure (level2.md 8).
  */
-#if defined(_WIN32)
+#ifdef NETIPC_OS_WINDOWS
 #define NETIPC__SHM_PROFILES                                                  \
   (NETIPC_PROFILE_SHM_HYBRID | NETIPC_PROFILE_SHM_BUSYWAIT)
 #else

@@ -5,8 +5,13 @@
 
 #include <netipc/transport.h>
 
-/* Profiles this build can run and advertise (SHM_FUTEX is never offered). */
-#ifdef NETIPC_BUILD_SHM
+/* Profiles this build can run and advertise (SHM_FUTEX is never offered;
+ * on Windows bit 0x04 is SHM_BUSYWAIT, offered only when asked for). */
+#if defined(NETIPC_OS_WINDOWS)
+#define NETIPC__PROFILES_BUILT                                                \
+  (NETIPC_PROFILE_NAMED_PIPE | NETIPC_PROFILE_SHM_HYBRID |                    \
+   NETIPC_PROFILE_SHM_BUSYWAIT)
+#elif defined(NETIPC_BUILD_SHM)
 #define NETIPC__PROFILES_BUILT                                                \
   (NETIPC_PROFILE_UDS_SEQPACKET | NETIPC_PROFILE_SHM_HYBRID)
 #else

@@ -38,5 +38,5 @@ netipc_session_connect(const netipc_transport_config *cfg, uint32_t timeout_ms,
     close(fd);
     return err;
   }
-  return netipc__uds_session_new(fd, shm, &info, out);
+  return netipc__session_new(fd, shm, &info, out);
 }

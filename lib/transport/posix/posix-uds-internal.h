@@ -30,10 +30,6 @@ _Static_assert(offsetof(struct netipc_session, core) == 0,
  * handshake selected SHM) in a session. Takes both; frees them on failure.
  * Errors: NOMEM.
  */
-netipc_err netipc__uds_session_new(int fd, netipc__shm *shm,
-                                   const netipc_session_info *info,
-                                   netipc_session **out);
-
 /* New SOCK_SEQPACKET socket with close-on-exec. Errors: SYSTEM. */
 netipc_err netipc__uds_socket(int *fd);
 

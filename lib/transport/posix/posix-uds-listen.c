@@ -29,12 +29,6 @@ struct netipc_listener {
 _Static_assert(offsetof(struct netipc_listener, core) == 0,
                "the portable core must come first");
 
-struct netipc_pending {
-  netipc_listener *listener;
-  int fd;
-  uint64_t session_id;
-};
-
 /* The umask is process-wide: serialise our bind-time changes to it. */
 static pthread_mutex_t listen_umask_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -171,10 +165,11 @@ listen_accept_fd(int listen_fd)
 #endif
 }
 
-/* Wait for and accept one connection; its session id is taken first. */
-static netipc_err
-listen_accept_conn(netipc_listener *l, uint32_t timeout_ms,
-                   const netipc_abort *abort, int *fd, uint64_t *session_id)
+/* The accept hook: wait for and accept one connection. */
+netipc_err
+netipc__listen_accept_conn(netipc_listener *l, uint32_t timeout_ms,
+                           const netipc_abort *abort, netipc_os_handle *fd,
+                           uint64_t *session_id)
 {
   uint64_t deadline = netipc__deadline(timeout_ms);
   *fd = -1;
@@ -192,79 +187,8 @@ listen_accept_conn(netipc_listener *l, uint32_t timeout_ms,
   return NETIPC_OK;
 }
 
-/* Handshake an accepted fd into a session; closes fd on failure. */
-static netipc_err
-listen_finish(netipc_listener *l, int fd, uint64_t session_id,
-              uint32_t timeout_ms, const netipc_abort *abort,
-              netipc_session **out)
-{
-  netipc_session_info info;
-  netipc__shm *shm;
-  netipc_err err = netipc__handshake_accept(&l->core, fd, session_id,
-                                            timeout_ms, abort, &info, &shm);
-  if (err != NETIPC_OK) {
-    close(fd);
-    return err;
-  }
-  return netipc__uds_session_new(fd, shm, &info, out);
-}
-
-netipc_err
-netipc_listener_accept(netipc_listener *l, uint32_t timeout_ms,
-                       const netipc_abort *abort, netipc_session **out)
-{
-  if (l == NULL || out == NULL)
-    return NETIPC_ERR_INVALID_ARG;
-  int fd;
-  uint64_t session_id;
-  netipc_err err = listen_accept_conn(l, timeout_ms, abort, &fd, &session_id);
-  if (err != NETIPC_OK)
-    return err;
-  return listen_finish(l, fd, session_id, 0, abort, out);
-}
-
-netipc_err
-netipc_listener_accept_pending(netipc_listener *l, uint32_t timeout_ms,
-                               const netipc_abort *abort,
-                               netipc_pending **out)
-{
-  if (l == NULL || out == NULL)
-    return NETIPC_ERR_INVALID_ARG;
-  netipc_pending *p = netipc__malloc(sizeof *p);
-  if (p == NULL)
-    return NETIPC_ERR_NOMEM;
-  netipc_err err =
-      listen_accept_conn(l, timeout_ms, abort, &p->fd, &p->session_id);
-  if (err != NETIPC_OK) {
-    netipc__free(p);
-    return err;
-  }
-  p->listener = l;
-  *out = p;
-  return NETIPC_OK;
-}
-
-netipc_err
-netipc_pending_handshake(netipc_pending *p, uint32_t timeout_ms,
-                         const netipc_abort *abort, netipc_session **out)
-{
-  if (p == NULL)
-    return NETIPC_ERR_INVALID_ARG;
-  if (out == NULL) {
-    netipc_pending_destroy(p);
-    return NETIPC_ERR_INVALID_ARG;
-  }
-  netipc_pending copy = *p;
-  netipc__free(p);
-  return listen_finish(copy.listener, copy.fd, copy.session_id, timeout_ms,
-                       abort, out);
-}
-
 void
-netipc_pending_destroy(netipc_pending *p)
+netipc__accepted_close(netipc_os_handle conn)
 {
-  if (p == NULL)
-    return;
-  close(p->fd);
-  netipc__free(p);
+  close(conn);
 }

@@ -13,7 +13,7 @@
 #include "transport/posix/posix-uds-internal.h"
 
 netipc_err
-netipc__uds_session_new(int fd, netipc__shm *shm,
+netipc__session_new(netipc_os_handle fd, netipc__shm *shm,
                         const netipc_session_info *info, netipc_session **out)
 {
   netipc_session *s = netipc__calloc(1, sizeof *s);
