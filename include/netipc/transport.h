@@ -107,6 +107,16 @@ NETIPC_API netipc_err netipc_endpoint_path(const char *run_dir,
                                            const char *suffix, char *buf,
                                            size_t cap);
 
+/*
+ * Write the name a client of service_name in run_dir connects to, for
+ * messages and logs: the socket path "<run_dir>/<service_name>.sock" on
+ * POSIX, the pipe name "\\.\pipe\netipc-<H>-<service_name>" on Windows
+ * (windows.md 2.3). Errors: INVALID_ARG, BAD_NAME, PATH_TOO_LONG.
+ */
+NETIPC_API netipc_err netipc_endpoint_name(const char *run_dir,
+                                           const char *service_name,
+                                           char *buf, size_t cap);
+
 /* ------------------------------------------------------------------ */
 /* Abort handle                                                        */
 /* ------------------------------------------------------------------ */

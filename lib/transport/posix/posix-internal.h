@@ -15,6 +15,9 @@
 
 /* Blocked receives one abort handle can wake by shutdown() at once; more
  * concurrent receives fall back to poll() on the pipe. */
+/* What a UDS endpoint's file name adds to the service name. */
+#define NETIPC__UDS_SUFFIX ".sock"
+
 #define NETIPC__ABORT_SLOTS 64
 
 /*

@@ -7,26 +7,6 @@
 
 #include "transport/posix/posix-shm-internal.h"
 
-netipc_err
-netipc__shm_create(const char *run_dir, const char *service,
-                   uint64_t session_id, uint32_t rq_max, uint32_t rs_max,
-                   bool extended, netipc__shm **out)
-{
-  (void)run_dir, (void)service, (void)session_id, (void)rq_max, (void)rs_max;
-  (void)extended, (void)out;
-  return NETIPC_ERR_NOT_SUPPORTED;
-}
-
-netipc_err
-netipc__shm_attach(const char *run_dir, const char *service,
-                   uint64_t session_id, uint32_t rq_limit, uint32_t rs_limit,
-                   bool extended, netipc__shm **out)
-{
-  (void)run_dir, (void)service, (void)session_id, (void)rq_limit;
-  (void)rs_limit, (void)extended, (void)out;
-  return NETIPC_ERR_SHM_ATTACH;
-}
-
 void
 netipc__shm_destroy(netipc__shm *shm)
 {
@@ -64,20 +44,17 @@ netipc__shm_spin_policy(uint32_t fixed, uint32_t min, uint32_t max)
   (void)fixed, (void)min, (void)max;
 }
 
-/* The handshake's hooks (transport/handshake-internal.h): POSIX regions
- * are named by run dir, service and session id only. */
+/* The handshake's hooks: never reached, as SHM is never negotiated. */
 netipc_err
 netipc__shm_server_open(const netipc__shm_params *p, netipc__shm **out)
 {
-  return netipc__shm_create(p->run_dir, p->service, p->session_id,
-                            p->request_limit, p->response_limit, p->extended,
-                            out);
+  (void)p, (void)out;
+  return NETIPC_ERR_NOT_SUPPORTED;
 }
 
 netipc_err
 netipc__shm_client_open(const netipc__shm_params *p, netipc__shm **out)
 {
-  return netipc__shm_attach(p->run_dir, p->service, p->session_id,
-                            p->request_limit, p->response_limit, p->extended,
-                            out);
+  (void)p, (void)out;
+  return NETIPC_ERR_SHM_ATTACH;
 }

@@ -13,7 +13,6 @@
 
 #include "transport/posix/posix-internal.h"
 
-#define NETIPC__UDS_SUFFIX ".sock"
 #define NETIPC__SUN_PATH_MAX sizeof(((struct sockaddr_un *)0)->sun_path)
 
 struct netipc_session {

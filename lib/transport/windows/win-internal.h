@@ -42,6 +42,40 @@ netipc__os_handle(HANDLE h)
   return (netipc_os_handle)h;
 }
 
+/* ---- acquire loads (windows.md 8) -------------------------------------- */
+
+/*
+ * The one place acquire loads are spelled. MSVC has ReadAcquire and
+ * ReadAcquire64; MinGW-w64 10 headers lack them, so GCC uses its own
+ * builtins. Stores go through Interlocked* (full barriers), so a store
+ * followed by one of these loads is ordered too.
+ */
+#if defined(_MSC_VER)
+static inline LONG
+netipc__win_load_acquire32(const volatile LONG *p)
+{
+  return ReadAcquire(p);
+}
+
+static inline LONG64
+netipc__win_load_acquire64(const volatile LONG64 *p)
+{
+  return ReadAcquire64(p);
+}
+#else
+static inline LONG
+netipc__win_load_acquire32(const volatile LONG *p)
+{
+  return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static inline LONG64
+netipc__win_load_acquire64(const volatile LONG64 *p)
+{
+  return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+#endif
+
 /* ---- abort (win-abort.c) ---------------------------------------------- */
 
 /* A manual-reset event plus a flag: signal sets both, clear resets both

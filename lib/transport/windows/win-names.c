@@ -165,3 +165,12 @@ netipc__win_shm_name(const netipc__shm_params *p, const char *suffix,
   name_str(&n, suffix);
   return name_emit(&n, buf, wbuf, cap);
 }
+
+netipc_err
+netipc_endpoint_name(const char *run_dir, const char *service_name,
+                     char *buf, size_t cap)
+{
+  if (buf == NULL)
+    return NETIPC_ERR_INVALID_ARG;
+  return netipc__win_pipe_name(run_dir, service_name, buf, NULL, cap);
+}
