@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Replay the seed corpus of every fuzz harness through its standalone build
 # (fuzz/standalone-main.c); one TAP line per harness. Run by `make check`,
-# which exports NETIPC_TOP_SRCDIR and NETIPC_TOP_BUILDDIR.
+# which exports NETIPC_TOP_SRCDIR and NETIPC_TOP_BUILDDIR, and in a MinGW
+# build NETIPC_WINE (the command that runs a .exe; empty when native).
 
 srcdir=${NETIPC_TOP_SRCDIR:-.}
 builddir=${NETIPC_TOP_BUILDDIR:-.}
@@ -32,8 +33,10 @@ for name in $names; do
     echo "not ok $n - $name: no seeds in $corpus"
     continue
   fi
-  out=$("$bin" "$corpus" 2>&1)
+  # Windows programs end lines with CR LF: strip the CRs before matching.
+  out=$(${NETIPC_WINE:-} "$bin" "$corpus" 2>&1)
   rc=$?
+  out=$(printf '%s\n' "$out" | tr -d '\r')
   if test "$rc" -eq 0 && echo "$out" | grep -q "ran $seeds inputs\$"; then
     echo "ok $n - $name: $seeds seeds replayed"
   else

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* cache-raw-posix.c - see cache-raw-posix.h. */
+/*
+ * cache-raw-posix.c - see cache-raw-posix.h. Portable despite the name:
+ * built on the raw byte primitives (uds_readable, uds_raw_recv,
+ * uds_raw_send) and the scripted server's listener (svc_raw_listen ...),
+ * AF_UNIX on POSIX and a named pipe on Windows (raw-peers-win.c).
+ */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -9,14 +14,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
+
+#include "service-raw-posix.h"
 
 /* ---------------------------------------------------------------- */
 /* Raw server                                                        */
 /* ---------------------------------------------------------------- */
 
 #define CH_RAW_BUF (65536 + 64)
+/* Poll interval of the stop flag. */
+#define CH_RAW_TICK_MS 50
+/* A stop is seen within a tick. */
+#define CH_RAW_STOP_MS 20000
 
 /* Receive one record, polling the stop flag: >0, 0 EOF, -1 error/stop. */
 static ssize_t
@@ -25,7 +34,7 @@ ch_raw_recv(ch_raw_server *r, int fd, uint8_t *buf, size_t cap)
   for (;;) {
     if (atomic_load(&r->stop))
       return -1;
-    ssize_t n = uds_raw_recv(fd, buf, cap, 50);
+    ssize_t n = uds_raw_recv(fd, buf, cap, CH_RAW_TICK_MS);
     if (n != -2)
       return n;
   }
@@ -40,8 +49,8 @@ ch_raw_session(ch_raw_server *r, int fd, uint8_t *buf, uint8_t *out)
     return;
   }
   netipc_server_hello_config hc = {
-      .supported_profiles = NETIPC_PROFILE_UDS_SEQPACKET,
-      .preferred_profiles = NETIPC_PROFILE_UDS_SEQPACKET,
+      .supported_profiles = NETIPC_PROFILE_BASELINE,
+      .preferred_profiles = NETIPC_PROFILE_BASELINE,
       .max_request_payload_bytes = 1024,
       .max_response_payload_bytes = 65536,
       .auth_token = CH_TOKEN,
@@ -74,35 +83,35 @@ ch_raw_session(ch_raw_server *r, int fd, uint8_t *buf, uint8_t *out)
     netipc_header h;
     netipc_header_init(&h, NETIPC_KIND_RESPONSE, req.code, req.message_id);
     h.transport_status = r->status;
-    pthread_mutex_lock(&r->lock);
+    netipc__mutex_lock(r->lock);
     h.payload_len = (uint32_t)r->payload_len;
-    size_t len = uds_msg_build(out, CH_RAW_BUF, &h, r->payload,
-                               r->payload_len);
-    pthread_mutex_unlock(&r->lock);
-    if (uds_raw_send(fd, out, len) != 0) {
+    size_t len = NETIPC_HEADER_LEN + r->payload_len;
+    int built = len <= CH_RAW_BUF &&
+                netipc_header_encode(&h, out, CH_RAW_BUF) == NETIPC_OK;
+    if (built)
+      memcpy(out + NETIPC_HEADER_LEN, r->payload, r->payload_len);
+    netipc__mutex_unlock(r->lock);
+    if (!built || uds_raw_send(fd, out, len) != 0) {
       atomic_store(&r->failed, 1);
       return;
     }
   }
 }
 
-static void *
+static void
 ch_raw_main(void *arg)
 {
   ch_raw_server *r = arg;
   uint8_t *buf = ch_xmalloc(CH_RAW_BUF), *out = ch_xmalloc(CH_RAW_BUF);
   while (!atomic_load(&r->stop)) {
-    if (!uds_readable(r->lfd, 50))
-      continue;
-    int fd = accept(r->lfd, NULL, NULL);
+    int fd = svc_raw_accept(r->lfd, CH_RAW_TICK_MS);
     if (fd < 0)
       continue;
     ch_raw_session(r, fd, buf, out);
-    close(fd);
+    svc_raw_close(fd);
   }
   free(buf);
   free(out);
-  return NULL;
 }
 
 void
@@ -116,12 +125,11 @@ ch_raw_server_start(ch_raw_server *r, const char *dir, const char *svc,
     ch_bail("ch_raw_server_start: argument too long");
   memcpy(r->payload, payload, len);
   r->payload_len = len;
-  if (pthread_mutex_init(&r->lock, NULL) != 0)
-    ch_bail("pthread_mutex_init");
-  r->lfd = uds_raw_listen(dir, svc);
+  r->lock = tp_mutex_new();
+  r->lfd = svc_raw_listen(dir, svc);
   if (r->lfd < 0)
     ch_bail("ch_raw_server_start: cannot listen");
-  uds_thread_start(&r->thread, ch_raw_main, r);
+  tp_task_start(&r->task, ch_raw_main, r);
 }
 
 void
@@ -129,20 +137,17 @@ ch_raw_server_set_payload(ch_raw_server *r, const void *payload, size_t len)
 {
   if (len > sizeof r->payload)
     ch_bail("ch_raw_server_set_payload: payload too long");
-  pthread_mutex_lock(&r->lock);
+  netipc__mutex_lock(r->lock);
   memcpy(r->payload, payload, len);
   r->payload_len = len;
-  pthread_mutex_unlock(&r->lock);
+  netipc__mutex_unlock(r->lock);
 }
 
 void
 ch_raw_server_stop(ch_raw_server *r)
 {
   atomic_store(&r->stop, 1);
-  uds_thread_join(r->thread);
-  pthread_mutex_destroy(&r->lock);
-  close(r->lfd);
-  char path[256];
-  uds_sock_path(r->dir, r->svc, path, sizeof path);
-  (void)unlink(path);
+  tp_task_join(&r->task, CH_RAW_STOP_MS, "the crafted-bytes server");
+  netipc__mutex_destroy(r->lock);
+  svc_raw_unlisten(r->lfd, r->dir, r->svc);
 }

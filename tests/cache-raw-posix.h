@@ -1,19 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * cache-raw-posix.h - the POSIX-only part of the Level 3 test helpers: a
- * raw server that answers every snapshot request with crafted bytes. Built
- * on uds-helpers (raw AF_UNIX sockets); only the tests that need it
- * include this.
+ * cache-raw-posix.h - the raw part of the Level 3 test helpers: a raw
+ * server that answers every snapshot request with crafted bytes. Built on
+ * the raw byte primitives of uds-helpers.h and service-raw-posix.h (AF_UNIX
+ * on POSIX, a named pipe on Windows: raw-peers-win.c); only the tests that
+ * need it include this.
  */
 #ifndef NETIPC_TESTS_CACHE_RAW_POSIX_H
 #define NETIPC_TESTS_CACHE_RAW_POSIX_H
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "cache-helpers.h"
+#include "service-raw-posix.h"
 #include "uds-helpers.h"
 
 /* ---------------------------------------------------------------- */
@@ -34,10 +35,10 @@ typedef struct ch_raw_server {
   atomic_int requests; /* requests received (counted before the answer) */
   atomic_int failed;   /* a handshake or send failed */
   /* private */
-  pthread_mutex_t lock; /* protects payload and payload_len */
+  netipc__mutex *lock; /* protects payload and payload_len */
   int lfd;
   atomic_int stop;
-  pthread_t thread;
+  tp_task task;
 } ch_raw_server;
 
 /* Listen on "<dir>/<svc>.sock" and serve payload; bails out on error. */

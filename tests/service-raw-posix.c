@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* service-raw-posix.c - see service-raw-posix.h. */
+/* service-raw-posix.c - see service-raw-posix.h: the raw clients and the
+ * scripted server's listener over AF_UNIX. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -14,6 +15,12 @@
 /* ---------------------------------------------------------------- */
 /* Raw clients                                                       */
 /* ---------------------------------------------------------------- */
+
+int
+svc_raw_supported(void)
+{
+  return 1;
+}
 
 int
 svc_raw_open(const char *dir, const char *svc, uint32_t rq, uint32_t rs,
@@ -87,176 +94,32 @@ svc_raw_recv(int fd, netipc_header *h, uint8_t *buf, size_t cap,
 }
 
 /* ---------------------------------------------------------------- */
-/* Scripted raw server                                               */
+/* The scripted server's listener                                    */
 /* ---------------------------------------------------------------- */
 
-#define RAW_BUF (1u << 16)
-#define RAW_TICK_MS 50
-
-static int
-raw_stopped(svc_raw_server *r)
+int
+svc_raw_listen(const char *dir, const char *svc)
 {
-  return atomic_load(&r->stop) != 0;
+  return uds_raw_listen(dir, svc);
 }
 
-/* Wait for a readable fd in ticks; 1 readable, 0 stopped or timed out. */
-static int
-raw_wait(svc_raw_server *r, int fd, int timeout_ms)
+int
+svc_raw_accept(int lfd, int timeout_ms)
 {
-  uint64_t end = uds_now_ms() + (uint64_t)timeout_ms;
-  while (!raw_stopped(r)) {
-    if (uds_readable(fd, RAW_TICK_MS))
-      return 1;
-    if (timeout_ms >= 0 && uds_now_ms() >= end)
-      return 0;
-  }
-  return 0;
-}
-
-/* Read HELLO and answer OK; 0 on success. */
-static int
-raw_handshake(svc_raw_server *r, int fd, int index, uint8_t *buf)
-{
-  netipc_header h;
-  netipc_hello hello;
-  if (!raw_wait(r, fd, UDS_WAIT_MS))
-    return -1;
-  ssize_t n = uds_raw_recv(fd, buf, RAW_BUF, 0);
-  if (n < (ssize_t)NETIPC_HELLO_MSG_LEN ||
-      netipc_header_decode(buf, (size_t)n, &h) != NETIPC_OK ||
-      netipc_hello_decode(buf + NETIPC_HEADER_LEN,
-                          (size_t)n - NETIPC_HEADER_LEN, &hello) != NETIPC_OK)
-    return -1;
-  if (index < SVC_RAW_MAX_CONNS)
-    r->hellos[index] = hello;
-  netipc_hello_ack a;
-  memset(&a, 0, sizeof a);
-  a.layout_version = NETIPC_LAYOUT_VERSION;
-  a.server_supported_profiles = NETIPC_PROFILE_UDS_SEQPACKET | r->select;
-  a.intersection_profiles =
-      hello.supported_profiles & a.server_supported_profiles;
-  a.selected_profile = (hello.supported_profiles & r->select) != 0
-                           ? r->select
-                           : NETIPC_PROFILE_UDS_SEQPACKET;
-  a.agreed_max_request_payload_bytes = hello.max_request_payload_bytes;
-  a.agreed_max_request_batch_items = hello.max_request_batch_items;
-  a.agreed_max_response_payload_bytes =
-      r->rsmax != 0 ? r->rsmax : hello.max_response_payload_bytes;
-  a.agreed_max_response_batch_items = hello.max_request_batch_items;
-  a.agreed_packet_size =
-      hello.packet_size < RAW_BUF ? hello.packet_size : RAW_BUF;
-  a.session_id = (uint64_t)index + 1;
-  uint8_t ack[NETIPC_HELLO_ACK_MSG_LEN];
-  if (netipc_hello_ack_message_encode(&a, NETIPC_STATUS_OK, ack, sizeof ack) !=
-          NETIPC_OK ||
-      uds_raw_send(fd, ack, sizeof ack) != 0)
-    return -1;
-  return 0;
-}
-
-/* Answer one request; 0 to go on, -1 to close the connection. */
-static int
-raw_answer(svc_raw_server *r, int fd, const netipc_header *req,
-           const uint8_t *payload, size_t len)
-{
-  netipc_header h;
-  netipc_header_init(&h, NETIPC_KIND_RESPONSE, req->code, req->message_id);
-  uint8_t out[8];
-  size_t out_len = 0;
-  uint64_t v = 0;
-  switch (r->mode) {
-  case SVC_RAW_CLOSE:
-    return -1;
-  case SVC_RAW_STATUS_BATCH:
-    h.flags = req->flags;
-    h.item_count = req->item_count;
-    /* fall through */
-  case SVC_RAW_STATUS:
-    h.transport_status = r->status;
-    break;
-  case SVC_RAW_ANSWER:
-  case SVC_RAW_WRONG_CODE:
-  case SVC_RAW_WRONG_ID:
-    if (netipc_increment_decode(payload, len, &v) != NETIPC_OK)
-      return -1;
-    netipc_increment_encode(v + 1, out, sizeof out, &out_len);
-    if (r->mode == SVC_RAW_WRONG_CODE)
-      h.code = (uint16_t)(req->code + 1);
-    if (r->mode == SVC_RAW_WRONG_ID)
-      h.message_id += 1000;
-    break;
-  }
-  if (svc_raw_send_hdr(fd, &h, out, out_len) != 0)
-    return -1;
-  /* Like a managed server: only OK and UNSUPPORTED keep the session. */
-  return h.transport_status == NETIPC_STATUS_OK ||
-                 h.transport_status == NETIPC_STATUS_UNSUPPORTED
-             ? 0
-             : -1;
-}
-
-static void
-raw_connection(svc_raw_server *r, int fd, int index, uint8_t *buf)
-{
-  if (raw_handshake(r, fd, index, buf) != 0) {
-    r->failed = 1;
-    return;
-  }
-  while (raw_wait(r, fd, -1)) {
-    ssize_t n = uds_raw_recv(fd, buf, RAW_BUF, 0);
-    netipc_header h;
-    if (n <= 0 || netipc_header_decode(buf, (size_t)n, &h) != NETIPC_OK)
-      return;
-    atomic_fetch_add(&r->requests, 1);
-    if (raw_answer(r, fd, &h, buf + NETIPC_HEADER_LEN,
-                   (size_t)n - NETIPC_HEADER_LEN) != 0)
-      return;
-  }
-}
-
-static void *
-raw_server_main(void *arg)
-{
-  svc_raw_server *r = arg;
-  uint8_t *buf = malloc(RAW_BUF);
-  if (buf == NULL)
-    tp_bail("out of memory");
-  while (raw_wait(r, r->lfd, -1)) {
-    int fd = accept(r->lfd, NULL, NULL);
-    if (fd < 0)
-      continue;
-    int index = atomic_fetch_add(&r->conns, 1);
-    raw_connection(r, fd, index, buf);
-    close(fd);
-  }
-  free(buf);
-  return NULL;
+  return uds_raw_accept(lfd, timeout_ms);
 }
 
 void
-svc_raw_server_start(svc_raw_server *r, const char *dir, const char *svc,
-                     svc_raw_mode mode, uint16_t status)
+svc_raw_close(int fd)
 {
-  /* Inputs other than these (select, rsmax) may be set before the call. */
-  *r = (svc_raw_server){.dir = dir,
-                        .svc = svc,
-                        .mode = mode,
-                        .status = status,
-                        .select = r->select,
-                        .rsmax = r->rsmax};
-  r->lfd = uds_raw_listen(dir, svc);
-  if (r->lfd < 0)
-    tp_bail("svc_raw_server_start: cannot listen");
-  uds_thread_start(&r->thread, raw_server_main, r);
+  close(fd);
 }
 
 void
-svc_raw_server_stop(svc_raw_server *r)
+svc_raw_unlisten(int lfd, const char *dir, const char *svc)
 {
   char path[256];
-  atomic_store(&r->stop, 1);
-  uds_thread_join(r->thread);
-  close(r->lfd);
-  uds_sock_path(r->dir, r->svc, path, sizeof path);
+  close(lfd);
+  uds_sock_path(dir, svc, path, sizeof path);
   unlink(path);
 }

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * service-raw-posix.h - the POSIX-only part of the Level 2 test helpers:
- * raw UDS clients that speak to a managed server byte by byte, and a
- * scripted raw server. Built on uds-helpers (raw AF_UNIX sockets); only
- * the tests that need raw sockets include this.
+ * service-raw-posix.h - the raw part of the Level 2 test helpers: raw
+ * clients that speak to a managed server byte by byte, and a scripted raw
+ * server (service-raw-server.c, portable). The byte transport is per OS:
+ * AF_UNIX on POSIX (uds-helpers.c, service-raw-posix.c), a named pipe on
+ * Windows (raw-peers-win.c); the name stays from the POSIX-only days.
+ * Only the tests that need raw peers include this.
  */
 #ifndef NETIPC_TESTS_SERVICE_RAW_POSIX_H
 #define NETIPC_TESTS_SERVICE_RAW_POSIX_H
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,6 +19,15 @@
 
 #include "service-helpers.h"
 #include "uds-helpers.h"
+
+/*
+ * 1 where the raw clients and the scripted server below (and
+ * uds_raw_connect, uds_readable, uds_raw_recv, uds_raw_send and
+ * uds_raw_wait_eof on their descriptors) exist: POSIX over AF_UNIX, and
+ * Windows over a named pipe (raw-peers-win.c). A port without them makes
+ * it 0 and the tests report those cases as skipped.
+ */
+int svc_raw_supported(void);
 
 /* Result of a raw receive that met end-of-file. */
 #define SVC_RAW_EOF (-3)
@@ -85,7 +95,7 @@ typedef struct svc_raw_server {
   /* private */
   int lfd;
   atomic_int stop;
-  pthread_t thread;
+  tp_task task;
 } svc_raw_server;
 
 /*
@@ -96,5 +106,13 @@ void svc_raw_server_start(svc_raw_server *r, const char *dir, const char *svc,
                           svc_raw_mode mode, uint16_t status);
 /* Stop (within ~100 ms), join, close and remove the socket file. */
 void svc_raw_server_stop(svc_raw_server *r);
+
+/* The server's per-OS listener (service-raw-posix.c, raw-peers-win.c):
+ * listen on svc's endpoint; the next connection within timeout_ms, or -1;
+ * close a connection; close the listener and remove its endpoint. */
+int svc_raw_listen(const char *dir, const char *svc);
+int svc_raw_accept(int lfd, int timeout_ms);
+void svc_raw_close(int fd);
+void svc_raw_unlisten(int lfd, const char *dir, const char *svc);
 
 #endif /* NETIPC_TESTS_SERVICE_RAW_POSIX_H */

@@ -16,7 +16,12 @@
 
 #include <netipc/common.h>
 
-#if defined(__GNUC__)
+#if defined(__MINGW_PRINTF_FORMAT)
+/* MinGW: the archetype of the printf in use (gnu_printf with
+ * __USE_MINGW_ANSI_STDIO, which tests/windows.am sets, else ms_printf). */
+#define TAP_PRINTF(f, a) __attribute__((format(__MINGW_PRINTF_FORMAT, f, a)))
+#define TAP_UNUSED __attribute__((unused))
+#elif defined(__GNUC__)
 #define TAP_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define TAP_UNUSED __attribute__((unused))
 #else

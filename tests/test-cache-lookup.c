@@ -12,13 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <netipc/cache.h>
 
 #include "cache-helpers.h"
+#include "service-raw-posix.h"
 #include "tap.h"
-#include "uds-helpers.h"
 
 static char g_dir[128];
 
@@ -85,7 +84,7 @@ test_create_without_server(void)
 {
   diag("create: no provider, no I/O, nothing published");
   /* A listener nobody accepts on: any connection attempt would show. */
-  int lfd = uds_raw_listen(g_dir, "cl-quiet");
+  int lfd = svc_raw_listen(g_dir, "cl-quiet");
   if (lfd < 0)
     bail_out("cannot listen on cl-quiet");
   netipc_client_config cfg;
@@ -118,11 +117,11 @@ test_create_without_server(void)
      "count 0, item_at NULL, header values 0");
   netipc_cache_read_end(&g);
 
-  ok(!uds_readable(lfd, 200), "create, status and reads made no connection");
-  close(lfd);
-  char path[256];
-  uds_sock_path(g_dir, "cl-quiet", path, sizeof path);
-  unlink(path);
+  int fd = svc_raw_accept(lfd, 200);
+  ok(fd < 0, "create, status and reads made no connection");
+  if (fd >= 0)
+    svc_raw_close(fd);
+  svc_raw_unlisten(lfd, g_dir, "cl-quiet");
   netipc_cache_destroy(c);
 
   /* A refresh with no provider at all fails and publishes nothing. */
@@ -153,10 +152,10 @@ test_rules(ch_server *srv)
   ch_table *want = rules_table();
   ch_server_set(srv, rules_table());
 
-  uint64_t before = uds_now_ms();
+  uint64_t before = tp_now_ms();
   netipc_err err = NETIPC_ERR_SYSTEM;
   ok(netipc_cache_refresh(c, 0, &err), "first refresh publishes");
-  uint64_t after = uds_now_ms();
+  uint64_t after = tp_now_ms();
   is_err(err, NETIPC_OK, "... and reports OK");
   ok(netipc_cache_ready(c), "ready after the first refresh");
 
@@ -451,12 +450,12 @@ test_big(void)
   netipc_client_config cfg;
   ch_client_config(&cfg, g_dir, "cl-big", ch_under_valgrind() ? 900000 : 120000);
   netipc_cache *c = ch_cache_new(&cfg);
-  uint64_t t0 = uds_now_ms();
+  uint64_t t0 = tp_now_ms();
   netipc_err err = NETIPC_OK;
   ok(netipc_cache_refresh(c, 0, &err), "refresh of 100000 items succeeds");
   if (err != NETIPC_OK)
     diag("refresh: %s", netipc_err_name(err));
-  diag("refresh took %llu ms", (unsigned long long)(uds_now_ms() - t0));
+  diag("refresh took %llu ms", (unsigned long long)(tp_now_ms() - t0));
   netipc_cache_status st = ch_status(c);
   ok(st.item_count == BIG_ITEMS && st.generation == 123456789012345ull,
      "status: 100000 items, 64-bit generation verbatim");
@@ -465,7 +464,7 @@ test_big(void)
   netipc_cache_read_begin(c, &g);
   is_uint(netipc_cache_count(&g), BIG_ITEMS, "guard count 100000");
   uint32_t bad = UINT32_MAX;
-  t0 = uds_now_ms();
+  t0 = tp_now_ms();
   for (uint32_t i = 0; i < BIG_ITEMS && bad == UINT32_MAX; i++) {
     big_name(i, name);
     big_path(name, i, path);
@@ -479,7 +478,7 @@ test_big(void)
   ok(bad == UINT32_MAX, "all 100000 items found with the right data");
   if (bad != UINT32_MAX)
     diag("first wrong item: %u", bad);
-  diag("100000 lookups took %llu ms", (unsigned long long)(uds_now_ms() - t0));
+  diag("100000 lookups took %llu ms", (unsigned long long)(tp_now_ms() - t0));
   big_name(BIG_ITEMS, name); /* not in the snapshot */
   ok(netipc_cache_lookup(&g, netipc_simple_hash(name, BIG_NAME_LEN), name) ==
          NULL,
@@ -499,7 +498,7 @@ main(void)
 {
   ch_alarm();
   plan(82);
-  uds_rundir_make(g_dir, sizeof g_dir, "cache-lookup");
+  tp_rundir_make(g_dir, sizeof g_dir, "cache-lookup");
 
   test_create_without_server();
 
@@ -513,6 +512,6 @@ main(void)
 
   test_big();
 
-  uds_rundir_remove(g_dir);
+  tp_rundir_remove(g_dir);
   return exit_status();
 }

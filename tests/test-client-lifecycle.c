@@ -13,7 +13,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <netipc/service.h>
 
@@ -22,6 +21,7 @@
 #include "tap.h"
 
 #define PLAN 100
+#define LONG_RUN_DIR 300
 
 static char run_dir[64];
 
@@ -90,8 +90,10 @@ test_without_server(void)
   netipc_client_destroy(c);
   netipc_client_destroy(NULL);
 
-  /* A local problem (the socket path does not fit) is DISCONNECTED. */
-  char longdir[200];
+  /* A local problem (the endpoint name does not fit) is DISCONNECTED.
+   * LONG_RUN_DIR is over both a UDS sun_path and the longest run dir the
+   * Windows names take (windows.md 2.6). */
+  char longdir[LONG_RUN_DIR];
   memset(longdir, 'd', sizeof longdir - 1);
   longdir[0] = '/';
   longdir[sizeof longdir - 1] = '\0';
@@ -116,10 +118,10 @@ typedef struct slow_call {
 static void
 do_slow_call(slow_call *s)
 {
-  uint64_t t0 = uds_now_ms();
+  uint64_t t0 = tp_now_ms();
   s->err = netipc_client_increment(s->c, SVC_SLEEP_VALUE, s->timeout_ms,
                                    &s->result);
-  s->elapsed_ms = uds_now_ms() - t0;
+  s->elapsed_ms = tp_now_ms() - t0;
 }
 
 static void
@@ -142,7 +144,7 @@ test_connect_restart(void)
   ok(netipc_client_ready(c), "ready() is true");
   ok(st.connect_count == 1 && st.reconnect_count == 0,
      "connect_count 1, reconnect_count 0");
-  ok(st.session.selected_profile == NETIPC_PROFILE_UDS_SEQPACKET &&
+  ok(st.session.selected_profile == NETIPC_PROFILE_BASELINE &&
          st.session.max_request_payload_bytes == 1024 &&
          st.session.max_response_payload_bytes == 65536 &&
          st.session.max_request_batch_items == 1,
@@ -163,9 +165,9 @@ test_connect_restart(void)
   netipc_server_destroy(s1);
   ok(!svc_sock_exists(run_dir, svc), "destroyed server removed its socket");
   netipc_server *s2 = start_increment(svc, &h2, SVC_TOKEN);
-  uint64_t t0 = uds_now_ms();
+  uint64_t t0 = tp_now_ms();
   netipc_err err = netipc_client_increment(c, 100, 0, &r);
-  uint64_t elapsed = uds_now_ms() - t0;
+  uint64_t elapsed = tp_now_ms() - t0;
   is_err(err, NETIPC_OK, "call after a server restart succeeds");
   is_uint(r, 101, "with the right result");
   st = svc_status(c);
@@ -259,7 +261,7 @@ test_connect_restart(void)
   svc_handler h4;
   memset(&h4, 0, sizeof h4);
   netipc_server *s4 = start_increment(svc, &h4, SVC_TOKEN ^ 0xFFu);
-  t0 = uds_now_ms();
+  t0 = tp_now_ms();
   err = netipc_client_increment(c, 1, 0, &r);
   ok(err != NETIPC_OK, "a call against a server with another token fails");
   st = svc_status(c);
@@ -314,17 +316,43 @@ test_auth_failed(void)
 
 /* ---------------------------------------------------------------- */
 
-/* A raw server that answers the HELLO with a header-only rejection. */
+/* A raw server for one connection that answers the HELLO with a
+ * header-only rejection, on the portable raw primitives. */
 typedef struct rejecting {
   int lfd;
-  uds_raw_peer peer;
   uint8_t ack[NETIPC_HELLO_ACK_MSG_LEN];
+  netipc_hello hello; /* the client's HELLO */
+  int failed;         /* a step failed (timeout, EOF, error) */
+  svc_task task;
 } rejecting;
+
+static void
+rejecting_main(void *arg)
+{
+  rejecting *r = arg;
+  static uint8_t buf[NETIPC_HELLO_MSG_LEN + NETIPC_HEADER_LEN];
+  int fd = svc_raw_accept(r->lfd, UDS_WAIT_MS);
+  if (fd < 0) {
+    r->failed = 1;
+    return;
+  }
+  ssize_t n = uds_raw_recv(fd, buf, sizeof buf, UDS_WAIT_MS);
+  netipc_header h;
+  if (n < (ssize_t)NETIPC_HELLO_MSG_LEN ||
+      netipc_header_decode(buf, (size_t)n, &h) != NETIPC_OK ||
+      netipc_hello_decode(buf + NETIPC_HEADER_LEN,
+                          (size_t)n - NETIPC_HEADER_LEN,
+                          &r->hello) != NETIPC_OK ||
+      uds_raw_send(fd, r->ack, sizeof r->ack) != 0)
+    r->failed = 1;
+  svc_raw_close(fd);
+}
 
 static void
 rejecting_start(rejecting *r, const char *svc, uint16_t status)
 {
-  r->lfd = uds_raw_listen(run_dir, svc);
+  memset(r, 0, sizeof *r);
+  r->lfd = svc_raw_listen(run_dir, svc);
   if (r->lfd < 0)
     bail_out("cannot listen on %s", svc);
   netipc_hello_ack a;
@@ -333,31 +361,43 @@ rejecting_start(rejecting *r, const char *svc, uint16_t status)
   if (netipc_hello_ack_message_encode(&a, status, r->ack, sizeof r->ack) !=
       NETIPC_OK)
     bail_out("cannot encode a HELLO_ACK");
-  uds_raw_peer_init(&r->peer, r->lfd);
-  r->peer.ack = r->ack;
-  r->peer.ack_len = sizeof r->ack;
-  uds_raw_peer_start(&r->peer);
+  svc_task_start(&r->task, rejecting_main, r);
 }
 
 static void
 rejecting_join(rejecting *r)
 {
-  uds_raw_peer_join(&r->peer);
+  svc_task_join(&r->task, 2 * UDS_WAIT_MS, "the rejecting server");
 }
 
-/* Close the listener and remove its socket file. */
+/* No connection arrives within timeout_ms. */
+static int
+rejecting_quiet(rejecting *r, int timeout_ms)
+{
+  int fd = svc_raw_accept(r->lfd, timeout_ms);
+  if (fd < 0)
+    return 1;
+  svc_raw_close(fd);
+  return 0;
+}
+
+/* Close the listener and remove its endpoint. */
 static void
 rejecting_close(rejecting *r, const char *svc)
 {
-  char path[256];
-  close(r->lfd);
-  uds_sock_path(run_dir, svc, path, sizeof path);
-  unlink(path);
+  svc_raw_unlisten(r->lfd, run_dir, svc);
 }
+
+/* The checks of test_rejections. */
+#define REJECTION_TESTS 10
 
 static void
 test_rejections(void)
 {
+  if (!svc_raw_supported()) {
+    skip(REJECTION_TESTS, "no raw server on this platform");
+    return;
+  }
   netipc_client_config cfg;
   rejecting rj;
 
@@ -370,11 +410,11 @@ test_rejections(void)
   is_int(svc_state(c), NETIPC_CLIENT_INCOMPATIBLE,
          "UNSUPPORTED HELLO_ACK: INCOMPATIBLE");
   rejecting_join(&rj);
-  ok(!rj.peer.failed && rj.peer.hello.supported_profiles ==
-                            NETIPC_PROFILE_UDS_SEQPACKET,
+  ok(!rj.failed && rj.hello.supported_profiles ==
+                            NETIPC_PROFILE_BASELINE,
      "the server saw a baseline-only HELLO");
   ok(!netipc_client_refresh(c), "INCOMPATIBLE is sticky for refresh");
-  ok(!uds_readable(rj.lfd, 50), "the sticky refresh did not even connect");
+  ok(rejecting_quiet(&rj, 50), "the sticky refresh did not even connect");
   rejecting_close(&rj, "life-noprofile");
   uint64_t r = 0;
   is_err(netipc_client_increment(c, 1, 0, &r), NETIPC_ERR_NOT_READY,
@@ -403,7 +443,7 @@ test_rejections(void)
   is_int(svc_state(c), NETIPC_CLIENT_DISCONNECTED, "state DISCONNECTED");
   rejecting_join(&rj);
   rejecting_close(&rj, "life-limit");
-  ok(!rj.peer.failed && rj.peer.hello.max_request_payload_bytes == 1024,
+  ok(!rj.failed && rj.hello.max_request_payload_bytes == 1024,
      "the server did get the HELLO (request proposal 1024)");
   netipc_client_destroy(c);
 }
@@ -438,7 +478,7 @@ int
 main(void)
 {
   svc_alarm();
-  uds_rundir_make(run_dir, sizeof run_dir, "l2-life");
+  tp_rundir_make(run_dir, sizeof run_dir, "l2-life");
   plan(PLAN);
   test_without_server();
   test_connect_restart();
@@ -446,6 +486,6 @@ main(void)
   test_rejections();
   test_state_names();
   is_int(svc_dir_entries(run_dir), 0, "every server cleaned up its files");
-  uds_rundir_remove(run_dir);
+  tp_rundir_remove(run_dir);
   return exit_status();
 }

@@ -1214,14 +1214,13 @@ test_view_lifetime(lkh_state *st, const char *svc)
 
 #define SHM_TESTS 12
 
-#ifdef NETIPC_BUILD_SHM
 static netipc_client *
 shm_client(const char *svc, uint16_t method)
 {
   netipc_client_config cfg;
   svc_client_config(&cfg, run_dir, svc);
   cfg.supported_profiles =
-      NETIPC_PROFILE_UDS_SEQPACKET | NETIPC_PROFILE_SHM_HYBRID;
+      NETIPC_PROFILE_BASELINE | NETIPC_PROFILE_SHM_HYBRID;
   cfg.preferred_profiles = NETIPC_PROFILE_SHM_HYBRID;
   netipc_client *c = svc_client_new(&cfg, method);
   if (!svc_client_connect(c, CONNECT_MS))
@@ -1233,7 +1232,7 @@ static void
 test_shm(void)
 {
   const uint32_t both =
-      NETIPC_PROFILE_UDS_SEQPACKET | NETIPC_PROFILE_SHM_HYBRID;
+      NETIPC_PROFILE_BASELINE | NETIPC_PROFILE_SHM_HYBRID;
   lkh_state cgs, aps;
   lkh_state_init(&cgs, 1001);
   lkh_state_init(&aps, 1002);
@@ -1258,7 +1257,6 @@ test_shm(void)
   lkh_state_destroy(&cgs);
   lkh_state_destroy(&aps);
 }
-#endif
 
 int
 main(void)
@@ -1291,11 +1289,10 @@ main(void)
   test_grow_request();
   test_alloc_failure(&aps, "cl-ap");
   test_view_lifetime(&cgs, "cl-cg");
-#ifdef NETIPC_BUILD_SHM
-  test_shm();
-#else
-  skip(SHM_TESTS, "SHM transport not built");
-#endif
+  if (tp_shm_built())
+    test_shm();
+  else
+    skip(SHM_TESTS, "SHM transport not built");
 
   netipc_server_destroy(cg_srv);
   netipc_server_destroy(ap_srv);

@@ -2,7 +2,7 @@
 /*
  * test-platform-posix.c - the per-OS half of test-platform.h for POSIX
  * systems. A Windows port supplies the same functions in
- * test-platform-windows.c (a watchdog thread for the alarm, SwitchToThread,
+ * test-platform-win.c (a watchdog thread for the alarm, SwitchToThread,
  * GetTempPath + CreateDirectory, GetFileAttributes, FindFirstFile).
  */
 #ifdef HAVE_CONFIG_H
@@ -23,6 +23,24 @@ void
 tp_alarm(unsigned seconds)
 {
   alarm(seconds);
+}
+
+int
+tp_shm_built(void)
+{
+#ifdef NETIPC_BUILD_SHM
+  return 1;
+#else
+  return 0;
+#endif
+}
+
+int
+tp_shm_regions(const char *dir, const char *svc, uint32_t profile,
+               uint64_t session_id)
+{
+  (void)svc, (void)profile, (void)session_id; /* all regions are files */
+  return tp_dir_count_suffix(dir, ".ipcshm");
 }
 
 void

@@ -56,6 +56,24 @@ tp_transport_config(netipc_transport_config *cfg, const char *dir,
   cfg->auth_token = TP_TOKEN;
 }
 
+/* Knuth's multiplicative hash spreads nearby seeds; then the classic C
+ * library LCG, whose high bits are the better ones. */
+#define FILL_SEED_MUL 2654435761u
+#define FILL_LCG_MUL 1103515245u
+#define FILL_LCG_ADD 12345u
+#define FILL_HIGH_SHIFT 16
+#define FILL_NONZERO_VALUES 255u
+
+void
+tp_fill(uint8_t *buf, size_t len, uint32_t seed)
+{
+  uint32_t x = seed * FILL_SEED_MUL + 1u;
+  for (size_t i = 0; i < len; i++) {
+    x = x * FILL_LCG_MUL + FILL_LCG_ADD;
+    buf[i] = (uint8_t)(1 + (x >> FILL_HIGH_SHIFT) % FILL_NONZERO_VALUES);
+  }
+}
+
 netipc__mutex *
 tp_mutex_new(void)
 {

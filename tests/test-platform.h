@@ -4,8 +4,8 @@
  * bail-outs, clocks and sleeping, threads with bounded joins, mutexes, run
  * directories and the safety alarm. Everything here is built on the
  * library's platform layer (transport/platform.h) or plain C11, except the
- * functions marked "per OS": those live in test-platform-posix.c (and,
- * later, test-platform-windows.c). Nothing here includes a POSIX header.
+ * functions marked "per OS": those live in test-platform-posix.c and
+ * test-platform-win.c. Nothing here includes a POSIX header.
  *
  * Counters shared between threads use C11 <stdatomic.h>.
  */
@@ -39,6 +39,9 @@ void tp_sleep_ms(unsigned ms);
 void tp_transport_config(netipc_transport_config *cfg, const char *dir,
                          const char *svc);
 
+/* Deterministic pseudo-random bytes 1..255 (never 0) from seed. */
+void tp_fill(uint8_t *buf, size_t len, uint32_t seed);
+
 /* A mutex or bail out. */
 netipc__mutex *tp_mutex_new(void);
 
@@ -61,10 +64,23 @@ int tp_task_done(tp_task *t);
  */
 int tp_task_join(tp_task *t, int timeout_ms, const char *what);
 
-/* ---- per OS (test-platform-posix.c) --------------------------------- */
+/* ---- per OS (test-platform-posix.c, test-platform-win.c) ------------ */
 
 /* Kill the process after `seconds` (the safety net of a hung test). */
 void tp_alarm(unsigned seconds);
+
+/* 1 when this build has a shared-memory transport (SHM_HYBRID): on POSIX
+ * when configure built Linux SHM, on Windows always. */
+int tp_shm_built(void);
+
+/*
+ * The live SHM regions of run dir dir: POSIX counts its *.ipcshm files
+ * (one per region); on Windows regions are named objects that cannot be
+ * listed, so it tells whether the mapping of svc's session session_id
+ * with this profile (and TP_TOKEN) exists: 0 or 1.
+ */
+int tp_shm_regions(const char *dir, const char *svc, uint32_t profile,
+                   uint64_t session_id);
 
 /* Give up the processor to another ready thread (sched_yield). */
 void tp_yield(void);

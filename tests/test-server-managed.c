@@ -161,7 +161,7 @@ test_batches(void)
                    8192, 0);
   c = svc_connected_client(run_dir, "mgd-strbatch", NETIPC_METHOD_STRING_REVERSE, 8192, 8);
   char longstr[1500];
-  uds_fill((uint8_t *)longstr, sizeof longstr, 3);
+  tp_fill((uint8_t *)longstr, sizeof longstr, 3);
   netipc_string_view strs[6] = {{"", 0},       {"a", 1},
                                 {"hello", 5},  {longstr, sizeof longstr},
                                 {"", 0},       {"xy", 2}};
@@ -193,9 +193,19 @@ test_batches(void)
 /* The status table, byte by byte                                    */
 /* ---------------------------------------------------------------- */
 
+/* The checks of test_raw_statuses and test_silent_clients; of the part
+ * of test_drain_destroy after the first drain. */
+#define RAW_STATUS_TESTS 17
+#define SILENT_CLIENT_TESTS 7
+#define DRAIN_RAW_TESTS 12
+
 static void
 test_raw_statuses(void)
 {
+  if (!svc_raw_supported()) {
+    skip(RAW_STATUS_TESTS, "the byte-level clients are raw AF_UNIX");
+    return;
+  }
   const char *svc = "mgd-raw";
   svc_handler h;
   memset(&h, 0, sizeof h);
@@ -326,6 +336,10 @@ test_raw_statuses(void)
 static void
 test_silent_clients(void)
 {
+  if (!svc_raw_supported()) {
+    skip(SILENT_CLIENT_TESTS, "the silent clients are raw AF_UNIX");
+    return;
+  }
   const char *svc = "mgd-silent";
   svc_handler h;
   memset(&h, 0, sizeof h);
@@ -334,7 +348,7 @@ test_silent_clients(void)
   cfg.handshake_timeout_ms = 1000;
   netipc_server *s = svc_server_start(&cfg);
 
-  uint64_t t0 = uds_now_ms();
+  uint64_t t0 = tp_now_ms();
   int silent[3];
   for (int i = 0; i < 3; i++)
     silent[i] = uds_raw_connect(run_dir, svc);
@@ -348,7 +362,7 @@ test_silent_clients(void)
     if (netipc_client_increment(c, i, 0, &r) != NETIPC_OK || r != i + 1)
       good = 0;
   }
-  uint64_t busy = uds_now_ms() - t0;
+  uint64_t busy = tp_now_ms() - t0;
   int none_dropped = 1;
   for (int i = 0; i < 3; i++)
     if (uds_readable(silent[i], 0))
@@ -362,7 +376,7 @@ test_silent_clients(void)
   for (int i = 0; i < 3; i++)
     if (!uds_raw_wait_eof(silent[i], 5000))
       dropped = 0;
-  uint64_t after = uds_now_ms() - t0;
+  uint64_t after = tp_now_ms() - t0;
   ok(dropped, "the silent clients were dropped");
   ok(after >= 900 && after < 4000,
      "after the 1000 ms handshake timeout (%llu ms)",
@@ -403,11 +417,15 @@ test_session_limit(void)
   is_int(svc_state(c3), NETIPC_CLIENT_BROKEN, "the third client is BROKEN");
   is_uint(atomic_load(&h.calls), 2, "its request never reached a handler");
 
-  int raw = svc_raw_open(run_dir, svc, 1024, 1024, 1, NULL);
-  ok(raw >= 0 && uds_raw_wait_eof(raw, UDS_WAIT_MS),
-     "a raw third connection: HELLO_ACK, then closed");
-  if (raw >= 0)
-    close(raw);
+  if (svc_raw_supported()) {
+    int raw = svc_raw_open(run_dir, svc, 1024, 1024, 1, NULL);
+    ok(raw >= 0 && uds_raw_wait_eof(raw, UDS_WAIT_MS),
+       "a raw third connection: HELLO_ACK, then closed");
+    if (raw >= 0)
+      close(raw);
+  } else {
+    skip(1, "the raw third connection is raw AF_UNIX");
+  }
   ok(netipc_client_increment(c1, 10, 0, &r1) == NETIPC_OK &&
          netipc_client_increment(c2, 20, 0, &r2) == NETIPC_OK && r1 == 11 &&
          r2 == 21,
@@ -438,9 +456,9 @@ static void
 drain_main(void *arg)
 {
   drainer *d = arg;
-  uint64_t t0 = uds_now_ms();
+  uint64_t t0 = tp_now_ms();
   d->result = netipc_server_drain(d->s, d->timeout_ms);
-  d->elapsed_ms = uds_now_ms() - t0;
+  d->elapsed_ms = tp_now_ms() - t0;
 }
 
 static void
@@ -479,7 +497,7 @@ test_drain_destroy(void)
   drainer d = {s, 5000, false, 0};
   svc_task task;
   svc_task_start(&task, drain_main, &d);
-  uds_sleep_ms(300);
+  tp_sleep_ms(300);
   ok(!svc_task_done(&task), "drain waits for the idle sessions");
   netipc_client_destroy(c1);
   netipc_client_destroy(c2);
@@ -491,6 +509,10 @@ test_drain_destroy(void)
   netipc_server_destroy(s);
   ok(!svc_sock_exists(run_dir, svc), "destroy removed the socket file");
 
+  if (!svc_raw_supported()) {
+    skip(DRAIN_RAW_TESTS, "the idle and silent peers are raw AF_UNIX");
+    return;
+  }
   /* Drain with a client that stays: false after the timeout. */
   s = start_server(svc, NETIPC_METHOD_INCREMENT, &h, 0, 0, 0);
   int stays = svc_raw_open(run_dir, svc, 1024, 1024, 1, NULL);
@@ -528,10 +550,10 @@ test_drain_destroy(void)
   svc_task slow;
   svc_task_start(&slow, slow_main, &sc);
   ok(svc_wait_count(&h.calls, before + 1, 5000), "a handler is running");
-  uint64_t t0 = uds_now_ms();
+  uint64_t t0 = tp_now_ms();
   svc_task_start(&task, destroy_main, s);
   svc_task_join(&task, 5000, "destroy from another thread");
-  uint64_t took = uds_now_ms() - t0;
+  uint64_t took = tp_now_ms() - t0;
   svc_task_join(&slow, 15000, "the slow call");
   ok(took < 3000, "destroy from another thread returned (%llu ms)",
      (unsigned long long)took);
@@ -561,7 +583,6 @@ test_drain_destroy(void)
 
 #define SHM_TESTS 17
 
-#ifdef NETIPC_BUILD_SHM
 typedef struct refresher {
   netipc_client *c;
   bool changed;
@@ -572,15 +593,15 @@ static void
 refresh_main(void *arg)
 {
   refresher *r = arg;
-  uint64_t t0 = uds_now_ms();
+  uint64_t t0 = tp_now_ms();
   r->changed = netipc_client_refresh(r->c);
-  r->elapsed_ms = uds_now_ms() - t0;
+  r->elapsed_ms = tp_now_ms() - t0;
 }
 
 static void
 test_shm(void)
 {
-  const uint32_t both = NETIPC_PROFILE_UDS_SEQPACKET | NETIPC_PROFILE_SHM_HYBRID;
+  const uint32_t both = NETIPC_PROFILE_BASELINE | NETIPC_PROFILE_SHM_HYBRID;
   svc_handler h;
   memset(&h, 0, sizeof h);
   netipc_server_config scfg;
@@ -599,7 +620,8 @@ test_shm(void)
   netipc_client_status st = svc_status(c);
   is_uint(st.session.selected_profile, NETIPC_PROFILE_SHM_HYBRID,
           "SHM_HYBRID selected");
-  ok(svc_dir_count_suffix(run_dir, ".ipcshm") == 1,
+  const uint64_t sid = st.session.session_id;
+  ok(tp_shm_regions(run_dir, "mgd-shm", NETIPC_PROFILE_SHM_HYBRID, sid) == 1,
      "the session's region exists");
   int good = 1;
   for (uint64_t i = 0; i < 100; i++) {
@@ -614,7 +636,7 @@ test_shm(void)
      "a batch over SHM");
   netipc_client_close(c);
   ok(svc_wait_sessions(s, 0, 3000), "the session ends when the client closes");
-  is_int(svc_dir_count_suffix(run_dir, ".ipcshm"), 0,
+  is_int(tp_shm_regions(run_dir, "mgd-shm", NETIPC_PROFILE_SHM_HYBRID, sid), 0,
          "and its region is removed");
   netipc_client_destroy(c);
   netipc_server_destroy(s);
@@ -638,8 +660,8 @@ test_shm(void)
      "after the ~5 s attach retry (%llu ms)",
      (unsigned long long)rf.elapsed_ms);
   st = svc_status(c);
-  ok(st.supported_profiles == NETIPC_PROFILE_UDS_SEQPACKET &&
-         st.session.selected_profile == NETIPC_PROFILE_UDS_SEQPACKET,
+  ok(st.supported_profiles == NETIPC_PROFILE_BASELINE &&
+         st.session.selected_profile == NETIPC_PROFILE_BASELINE,
      "SHM dropped from the context; the session is baseline");
   is_uint(st.connect_count, 1, "one connect counted");
   uint64_t r = 0;
@@ -649,25 +671,24 @@ test_shm(void)
   ok(netipc_client_refresh(c) && netipc_client_ready(c),
      "reconnect after close");
   netipc_client_destroy(c);
-  uds_sleep_ms(100);
+  tp_sleep_ms(100);
   svc_raw_server_stop(&srv);
   is_int(atomic_load(&srv.conns), 3, "three connections in all");
   ok(srv.hellos[0].supported_profiles == both &&
          srv.hellos[0].preferred_profiles == NETIPC_PROFILE_SHM_HYBRID,
      "the first HELLO offered SHM");
-  ok(srv.hellos[1].supported_profiles == NETIPC_PROFILE_UDS_SEQPACKET &&
+  ok(srv.hellos[1].supported_profiles == NETIPC_PROFILE_BASELINE &&
          srv.hellos[1].preferred_profiles == 0,
      "the immediate reconnect offered the baseline only");
-  ok(srv.hellos[2].supported_profiles == NETIPC_PROFILE_UDS_SEQPACKET,
+  ok(srv.hellos[2].supported_profiles == NETIPC_PROFILE_BASELINE,
      "and so did the one after close (for the context's life)");
 }
-#endif
 
 int
 main(void)
 {
   svc_alarm();
-  uds_rundir_make(run_dir, sizeof run_dir, "l2-mgd");
+  tp_rundir_make(run_dir, sizeof run_dir, "l2-mgd");
   plan(PLAN);
   test_many_clients();
   test_batches();
@@ -675,12 +696,11 @@ main(void)
   test_silent_clients();
   test_session_limit();
   test_drain_destroy();
-#ifdef NETIPC_BUILD_SHM
-  test_shm();
-#else
-  skip(SHM_TESTS, "SHM transport not built");
-#endif
+  if (tp_shm_built())
+    test_shm();
+  else
+    skip(SHM_TESTS, "SHM transport not built");
   is_int(svc_dir_entries(run_dir), 0, "every server cleaned up its files");
-  uds_rundir_remove(run_dir);
+  tp_rundir_remove(run_dir);
   return exit_status();
 }

@@ -29,7 +29,7 @@
 #include "tap.h"
 #include "uds-helpers.h"
 
-#define PLAN 103
+#define PLAN 106
 
 #define P 128u
 #define B (P - 32u)
@@ -819,6 +819,19 @@ test_malicious_clients(void)
 #undef BYSTANDER_ROUND
 }
 
+/* The public endpoint name is the socket path the listener binds. */
+static void
+test_endpoint_name(void)
+{
+  char name[256], path[256];
+  is_err(netipc_endpoint_name("/run/netdata", "svc", name, sizeof name),
+         NETIPC_OK, "netipc_endpoint_name of a valid service");
+  ok(strcmp(name, "/run/netdata/svc.sock") == 0,
+     "the endpoint name is the socket path (%s)", name);
+  is_err(netipc_endpoint_name(run_dir, "bad/name", path, sizeof path),
+         NETIPC_ERR_BAD_NAME, "netipc_endpoint_name checks the service name");
+}
+
 int
 main(void)
 {
@@ -835,6 +848,7 @@ main(void)
   test_timeouts();
   test_sigpipe();
   test_malicious_clients();
+  test_endpoint_name();
   close(raw_lfd);
   uds_rundir_remove(run_dir);
   return exit_status();

@@ -269,11 +269,7 @@ uds_hex_decode(const char *hex, size_t hexlen, uint8_t *out, size_t cap)
 void
 uds_fill(uint8_t *buf, size_t len, uint32_t seed)
 {
-  uint32_t x = seed * 2654435761u + 1u;
-  for (size_t i = 0; i < len; i++) {
-    x = x * 1103515245u + 12345u;
-    buf[i] = (uint8_t)(1 + (x >> 16) % 255);
-  }
+  tp_fill(buf, len, seed);
 }
 
 /* ---------------------------------------------------------------- */
