@@ -1,20 +1,22 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * What this machine says about a cgroup path, for the live sources of
- * `serve cgroups-lookup` and `serve apps-lookup`: whether the directory
- * exists below /sys/fs/cgroup (one stat, and none at all for a path that
- * could leave that tree), and the orchestrator and short name recognised
- * from the path's components the way container runtimes and systemd name
- * their cgroups.
+ * `serve cgroups-lookup` and `serve apps-lookup` (POSIX: on Windows they
+ * need --from-file): whether the directory exists below /sys/fs/cgroup
+ * (one stat, and none at all for a path that could leave that tree), and
+ * the orchestrator and short name recognised from the path's components
+ * the way container runtimes and systemd name their cgroups.
  */
 #include "config.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "netipc-tool.h"
+#include "nt-platform.h"
+
+/* Room for NT_CGROUP_ROOT and a key; a longer key is no cgroup here. */
+#define CG_FULL_PATH_MAX 4096
 
 /* `docker ps` shows container ids by their first 12 characters. */
 #define SHORT_ID_LEN 12u
@@ -107,13 +109,12 @@ nt_cgroup_exists(const char *path, size_t len)
   while (next_component(path, len, &pos, &c))
     if (comp_is(c, ".."))
       return false;
-  char full[PATH_MAX];
+  char full[CG_FULL_PATH_MAX];
   int n = snprintf(full, sizeof full, "%s%.*s", NT_CGROUP_ROOT, (int)len,
                    path);
   if (n < 0 || (size_t)n >= sizeof full)
     return false;
-  struct stat st;
-  return stat(full, &st) == 0 && S_ISDIR(st.st_mode);
+  return nt_os_is_directory(full);
 }
 
 /* ---- recognition ------------------------------------------------------- */

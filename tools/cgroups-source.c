@@ -3,9 +3,8 @@
  * Item sources for `netipc serve cgroups-snapshot`:
  *
  * - a live directory tree (by default /sys/fs/cgroup), walked again on
- *   every request: one item per directory below the root, name = path
- *   relative to the root, path = absolute path, hash = simple_hash(name),
- *   options 0, enabled 1; children in byte order, depth first;
+ *   every request (cgroups-tree-posix.c; Windows has none and needs
+ *   --from-file);
  * - a TSV file `hash<TAB>options<TAB>enabled<TAB>name<TAB>path`, parsed
  *   once at start-up.
  *
@@ -15,23 +14,15 @@
  */
 #include "config.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "netipc-tool.h"
+#include "nt-platform.h"
 
-#define CG_DEFAULT_ROOT "/sys/fs/cgroup"
-#define CG_SYSTEMD_MARKER "/run/systemd/system"
-/* Bind mounts can make a tree endless; the builder also stops a walk. */
-#define CG_MAX_DEPTH 256
+/* Room for a generation number or the words that replace it. */
+#define CG_GEN_TEXT_MAX 64
 
 typedef struct cg_item {
   uint32_t hash;
@@ -45,216 +36,35 @@ typedef struct cg_item {
 
 struct nt_cgroups_source {
   bool live;
-  char *root; /* live: absolute, no trailing '/' ("" for "/") */
+  nt_cgroups_tree *tree; /* live */
   char *file;
   cg_item *items;
   size_t count;
   bool fixed_generation;
   uint64_t generation;
-  atomic_uint_fast64_t requests;
+  uint64_t requests; /* nt_atomic_add64: handlers run concurrently */
   uint32_t systemd_enabled;
 };
 
-/* ---- live directory tree ------------------------------------------- */
-
-typedef struct cg_path {
-  char *buf;
-  size_t len;
-  size_t cap;
-} cg_path;
-
-static bool
-path_append(cg_path *p, const char *name)
-{
-  size_t n = strlen(name);
-  size_t need = p->len + 1 + n + 1;
-  if (need > p->cap) {
-    size_t cap = p->cap ? p->cap : 256;
-    while (cap < need)
-      cap *= 2;
-    char *nb = realloc(p->buf, cap);
-    if (nb == NULL)
-      return false;
-    p->buf = nb;
-    p->cap = cap;
-  }
-  p->buf[p->len++] = '/';
-  memcpy(p->buf + p->len, name, n + 1);
-  p->len += n;
-  return true;
-}
-
-static int
-name_cmp(const void *a, const void *b)
-{
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void
-free_names(char **names, size_t n)
-{
-  for (size_t i = 0; i < n; i++)
-    free(names[i]);
-  free(names);
-}
-
-/*
- * The subdirectory names of the directory at `path` (symbolic links are
- * not followed), sorted. Returns 0, or an errno value.
- */
-static int
-list_subdirs(const char *path, char ***out, size_t *out_n)
-{
-  *out = NULL;
-  *out_n = 0;
-  DIR *d = opendir(path[0] != '\0' ? path : "/");
-  if (d == NULL)
-    return errno;
-  char **names = NULL;
-  size_t n = 0, cap = 0;
-  int rc = 0;
-  for (;;) {
-    errno = 0;
-    struct dirent *e = readdir(d);
-    if (e == NULL) {
-      rc = errno;
-      break;
-    }
-    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-      continue;
-    bool is_dir = false;
-#ifdef DT_DIR
-    if (e->d_type == DT_DIR)
-      is_dir = true;
-    else if (e->d_type == DT_UNKNOWN)
-#endif
-    {
-      struct stat st;
-      is_dir = fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-               S_ISDIR(st.st_mode);
-    }
-    if (!is_dir)
-      continue;
-    if (n == cap) {
-      size_t ncap = cap ? cap * 2 : 16;
-      char **nn = realloc(names, ncap * sizeof *nn);
-      if (nn == NULL) {
-        rc = ENOMEM;
-        break;
-      }
-      names = nn;
-      cap = ncap;
-    }
-    if ((names[n] = strdup(e->d_name)) == NULL) {
-      rc = ENOMEM;
-      break;
-    }
-    n++;
-  }
-  closedir(d);
-  if (rc != 0) {
-    free_names(names, n);
-    return rc;
-  }
-  if (n > 1)
-    qsort(names, n, sizeof *names, name_cmp);
-  *out = names;
-  *out_n = n;
-  return 0;
-}
-
-/* Depth-first walk below p (which holds the directory's absolute path). */
-static int
-walk(netipc_cgroups_builder *b, cg_path *p, size_t root_len, int depth)
-{
-  char **names;
-  size_t n;
-  int rc = list_subdirs(p->buf, &names, &n);
-  if (rc != 0) {
-    if (depth == 0) {
-      nt_error("cannot read %s: %s", p->buf[0] ? p->buf : "/", strerror(rc));
-      return -1;
-    }
-    /* A cgroup removed under us, or one we may not list: its item is
-     * already in; just skip its children. */
-    return rc == ENOMEM ? -1 : 0;
-  }
-  int result = 0;
-  size_t len = p->len;
-  for (size_t i = 0; i < n && result == 0; i++) {
-    if (!path_append(p, names[i])) {
-      result = -1;
-      break;
-    }
-    const char *name = p->buf + root_len + 1;
-    (void)netipc_cgroups_builder_add(b, netipc_simple_hash(name, strlen(name)),
-                                     0, 1, name, strlen(name), p->buf,
-                                     p->len);
-    /* A full builder ends the walk: the library answers LIMIT_EXCEEDED and
-     * the client grows its limit. */
-    if (b->error != NETIPC_OK)
-      break;
-    if (depth + 1 < CG_MAX_DEPTH)
-      result = walk(b, p, root_len, depth + 1);
-    p->len = len;
-    p->buf[len] = '\0';
-  }
-  free_names(names, n);
-  return result;
-}
-
-static int
-live_handler(nt_cgroups_source *s, netipc_cgroups_builder *b)
-{
-  cg_path p = {NULL, 0, 0};
-  size_t root_len = strlen(s->root);
-  p.cap = root_len + 256;
-  if ((p.buf = malloc(p.cap)) == NULL)
-    return -1;
-  memcpy(p.buf, s->root, root_len + 1);
-  p.len = root_len;
-  int rc = walk(b, &p, root_len, 0);
-  free(p.buf);
-  return rc;
-}
+/* ---- live directory tree (cgroups-tree-posix.c, live-windows.c) -------- */
 
 nt_cgroups_source *
 nt_cgroups_source_dir(const char *dir)
 {
-  const char *given = dir != NULL ? dir : CG_DEFAULT_ROOT;
-  char *abs = realpath(given, NULL);
-  if (abs == NULL) {
-    nt_error("cannot use %s: %s", given, strerror(errno));
+  if (!nt_live_available("cgroups-snapshot"))
     return NULL;
-  }
-  struct stat st;
-  if (stat(abs, &st) != 0 || !S_ISDIR(st.st_mode)) {
-    nt_error("cannot use %s: not a directory", given);
-    free(abs);
+  nt_cgroups_tree *t = nt_cgroups_tree_open(dir);
+  if (t == NULL)
     return NULL;
-  }
-  char **names;
-  size_t n;
-  int rc = list_subdirs(abs, &names, &n);
-  if (rc != 0) {
-    nt_error("cannot read %s: %s", given, strerror(rc));
-    free(abs);
-    return NULL;
-  }
-  free_names(names, n);
   nt_cgroups_source *s = calloc(1, sizeof *s);
   if (s == NULL) {
-    free(abs);
+    nt_cgroups_tree_free(t);
     nt_error("out of memory");
     return NULL;
   }
-  if (strcmp(abs, "/") == 0)
-    abs[0] = '\0';
   s->live = true;
-  s->root = abs;
-  atomic_init(&s->requests, 0);
-  s->systemd_enabled =
-      dir == NULL && access(CG_SYSTEMD_MARKER, F_OK) == 0 ? 1 : 0;
+  s->tree = t;
+  s->systemd_enabled = nt_cgroups_tree_systemd(t);
   return s;
 }
 
@@ -367,7 +177,6 @@ nt_cgroups_source_file(const char *file)
   s->live = false;
   s->fixed_generation = true;
   s->generation = 1;
-  atomic_init(&s->requests, 0);
   return s;
 }
 
@@ -401,7 +210,7 @@ nt_cgroups_source_set_systemd(nt_cgroups_source *s, uint32_t enabled)
 void
 nt_cgroups_source_describe(const nt_cgroups_source *s, char *buf, size_t cap)
 {
-  char gen[64];
+  char gen[CG_GEN_TEXT_MAX];
   if (s->fixed_generation)
     snprintf(gen, sizeof gen, "%llu", (unsigned long long)s->generation);
   else
@@ -410,7 +219,7 @@ nt_cgroups_source_describe(const nt_cgroups_source *s, char *buf, size_t cap)
     snprintf(buf, cap,
              "directory %s (re-read on every request), generation %s, "
              "systemd_enabled %u",
-             s->root[0] ? s->root : "/", gen, s->systemd_enabled);
+             nt_cgroups_tree_root(s->tree), gen, s->systemd_enabled);
   else
     snprintf(buf, cap, "file %s (%zu items), generation %s, systemd_enabled %u",
              s->file, s->count, gen, s->systemd_enabled);
@@ -420,10 +229,10 @@ int
 nt_cgroups_source_handler(void *user, netipc_cgroups_builder *b)
 {
   nt_cgroups_source *s = user;
-  uint64_t n = atomic_fetch_add(&s->requests, 1) + 1;
+  uint64_t n = nt_atomic_add64(&s->requests, 1);
   netipc_cgroups_builder_set_header(b, s->systemd_enabled,
                                     s->fixed_generation ? s->generation : n);
-  return s->live ? live_handler(s, b) : file_handler(s, b);
+  return s->live ? nt_cgroups_tree_walk(s->tree, b) : file_handler(s, b);
 }
 
 void
@@ -434,7 +243,7 @@ nt_cgroups_source_free(nt_cgroups_source *s)
   for (size_t i = 0; i < s->count; i++)
     free(s->items[i].name);
   free(s->items);
-  free(s->root);
+  nt_cgroups_tree_free(s->tree);
   free(s->file);
   free(s);
 }

@@ -14,12 +14,12 @@
  */
 #include "config.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "netipc-tool.h"
+#include "nt-platform.h"
 
 /* Keys a live source remembers; past that the record starts again (and
  * the generation rises, since what was remembered is gone). */
@@ -33,7 +33,7 @@ struct nt_lookup_source {
   char *file; /* NULL: live */
   bool fixed_generation;
   uint64_t generation; /* the fixed value, or the live counter */
-  pthread_mutex_t lock; /* live: answers and generation */
+  nt_mutex *lock;       /* live: answers and generation */
   nt_keymap answers;    /* live: key -> the last answer */
   nt_keymap index;      /* file: key -> entry */
   nt_lookup_entry *entries;
@@ -46,7 +46,7 @@ static nt_lookup_source *
 source_new(uint16_t method)
 {
   nt_lookup_source *s = calloc(1, sizeof *s);
-  if (s == NULL || pthread_mutex_init(&s->lock, NULL) != 0) {
+  if (s == NULL || (s->lock = nt_mutex_create()) == NULL) {
     free(s);
     nt_error("out of memory");
     return NULL;
@@ -59,7 +59,10 @@ source_new(uint16_t method)
 nt_lookup_source *
 nt_lookup_source_live(uint16_t method)
 {
-  return source_new(method);
+  const char *kind = method == NETIPC_METHOD_CGROUPS_LOOKUP
+                         ? NETIPC_CGROUPS_LOOKUP_SERVICE
+                         : NETIPC_APPS_LOOKUP_SERVICE;
+  return nt_live_available(kind) ? source_new(method) : NULL;
 }
 
 /* ---- file --------------------------------------------------------------- */
@@ -262,7 +265,7 @@ nt_lookup_source_note(nt_lookup_source *s, const void *key, size_t len,
 {
   if (s->fixed_generation)
     return; /* --generation: nothing to count */
-  pthread_mutex_lock(&s->lock);
+  nt_mutex_lock(s->lock);
   if (s->answers.count >= LOOKUP_RECORD_MAX) {
     nt_keymap_clear(&s->answers);
     s->generation++;
@@ -277,15 +280,15 @@ nt_lookup_source_note(nt_lookup_source *s, const void *key, size_t len,
     s->generation += !added && *v != answer;
     *v = answer;
   }
-  pthread_mutex_unlock(&s->lock);
+  nt_mutex_unlock(s->lock);
 }
 
 uint64_t
 nt_lookup_source_generation(nt_lookup_source *s)
 {
-  pthread_mutex_lock(&s->lock);
+  nt_mutex_lock(s->lock);
   uint64_t g = s->generation;
-  pthread_mutex_unlock(&s->lock);
+  nt_mutex_unlock(s->lock);
   return g;
 }
 
@@ -339,7 +342,7 @@ nt_lookup_source_free(nt_lookup_source *s)
   free(s->entries);
   nt_keymap_clear(&s->index);
   nt_keymap_clear(&s->answers);
-  pthread_mutex_destroy(&s->lock);
+  nt_mutex_destroy(s->lock);
   free(s->file);
   free(s);
 }

@@ -8,26 +8,18 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
-#if defined(__linux__)
-#include <sys/prctl.h>
-#endif
 
 #include "netipc-tool.h"
+#include "nt-platform.h"
 
 #define NS_PER_SEC 1000000000u
 #define NS_PER_US 1000.0
-#define US_PER_SEC 1000000.0
 /* An unpaced run times every 8th call: two clock reads cost ~35 ns, a
  * tenth of a shared-memory round trip. Paced runs time every call. */
 #define BENCH_SAMPLE_STRIDE 8u
-/* Paced sleeps of ~10 us need a timer slack far below Linux's 50 us. */
-#define BENCH_TIMER_SLACK_NS 1ul
 
 /* Histogram: values < 128 ns exact, then 64 sub-buckets per power of 2. */
 #define HIST_SUB_BITS 6
@@ -39,12 +31,27 @@ struct nt_bench_hist {
   uint64_t total;
 };
 
+/* The index of the highest set bit of v (> 0), by halving: no compiler
+ * builtin, so that MSVC builds it too. */
+static unsigned
+msb64(uint64_t v)
+{
+  unsigned n = 0;
+  for (unsigned shift = 32; shift != 0; shift /= 2) {
+    if ((v >> shift) != 0) {
+      v >>= shift;
+      n += shift;
+    }
+  }
+  return n;
+}
+
 static unsigned
 hist_index(uint64_t v)
 {
   if (v < 2 * HIST_SUB)
     return (unsigned)v;
-  unsigned msb = 63u - (unsigned)__builtin_clzll(v);
+  unsigned msb = msb64(v);
   unsigned shift = msb - HIST_SUB_BITS;
   unsigned idx = (shift + 1) * HIST_SUB + (unsigned)((v >> shift) - HIST_SUB);
   return idx < HIST_BUCKETS ? idx : HIST_BUCKETS - 1;
@@ -89,20 +96,7 @@ hist_percentile_us(const struct nt_bench_hist *h, double p)
 uint64_t
 nt_bench_now_ns(void)
 {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
-}
-
-static double
-cpu_seconds(void)
-{
-  struct rusage ru;
-  if (getrusage(RUSAGE_SELF, &ru) != 0)
-    return 0;
-  double user = (double)ru.ru_utime.tv_usec / US_PER_SEC;
-  double sys = (double)ru.ru_stime.tv_usec / US_PER_SEC;
-  return (double)ru.ru_utime.tv_sec + user + (double)ru.ru_stime.tv_sec + sys;
+  return nt_os_now_ns();
 }
 
 bool
@@ -113,11 +107,9 @@ nt_bench_begin(nt_bench_run *r, uint32_t duration_s, uint32_t rate)
   if (r->hist == NULL)
     return false;
   r->interval = rate ? NS_PER_SEC / rate : 0;
-#if defined(__linux__) && defined(PR_SET_TIMERSLACK)
   if (rate)
-    (void)prctl(PR_SET_TIMERSLACK, BENCH_TIMER_SLACK_NS, 0, 0, 0);
-#endif
-  r->cpu0 = cpu_seconds();
+    nt_os_precise_sleeps(); /* paced sleeps of some 10 us */
+  r->cpu0 = nt_os_cpu_seconds();
   r->start = nt_bench_now_ns();
   r->end = r->start + (uint64_t)duration_s * NS_PER_SEC;
   return true;
@@ -127,20 +119,14 @@ void
 nt_bench_finish(nt_bench_run *r)
 {
   r->elapsed = nt_bench_now_ns() - r->start;
-  r->cpu = cpu_seconds() - r->cpu0;
+  r->cpu = nt_os_cpu_seconds() - r->cpu0;
 }
 
 /* Sleep until `due` (monotonic ns) unless it has passed. */
 void
 nt_bench_sleep_until(uint64_t due)
 {
-  if (due <= nt_bench_now_ns())
-    return;
-  struct timespec ts;
-  ts.tv_sec = (time_t)(due / NS_PER_SEC);
-  ts.tv_nsec = (long)(due % NS_PER_SEC);
-  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-    ;
+  nt_os_sleep_until_ns(due);
 }
 
 /* Paced: sleep until the next slot of the schedule; false once the slot

@@ -85,16 +85,7 @@ bench_parse_snapshot(int argc, char **argv, bench_args *a)
 static const char *
 bench_profile(uint32_t profile)
 {
-  switch (profile) {
-  case NETIPC_PROFILE_UDS_SEQPACKET:
-    return "uds";
-  case NETIPC_PROFILE_SHM_HYBRID:
-    return "shm";
-  case NETIPC_PROFILE_SHM_FUTEX:
-    return "shm-futex";
-  default:
-    return "unknown";
-  }
+  return nt_profile_bench_name(profile);
 }
 
 static const char *
@@ -379,11 +370,11 @@ pipe_connect(const nt_options *o, const char *service, const bench_args *a,
     return nt_error("service '%s' in %s: connection failed: %s", service,
                     o->run_dir, netipc_strerror(err));
   uint32_t profile = netipc_session_get_info(*out)->selected_profile;
-  if (profile != NETIPC_PROFILE_UDS_SEQPACKET && a->depth > 1)
-    return nt_error("bench ping-pong: --depth %u needs the UDS_SEQPACKET "
-                    "profile (%s carries one message per direction; use "
-                    "--profile uds)",
-                    a->depth, nt_profile_name(profile));
+  if (profile != NETIPC_PROFILE_BASELINE && a->depth > 1)
+    return nt_error("bench ping-pong: --depth %u needs the %s profile (%s "
+                    "carries one message per direction; use --profile %s)",
+                    a->depth, nt_profile_name(NETIPC_PROFILE_BASELINE),
+                    nt_profile_name(profile), nt_profile_baseline_option());
   return NT_EXIT_OK;
 }
 

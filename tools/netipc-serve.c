@@ -1,65 +1,51 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * `netipc serve KIND`: a Level 2 managed server in the foreground. Prints
- * READY once the endpoint accepts connections; SIGINT or SIGTERM stop it,
- * after which the endpoint files are removed and the exit status is 0.
+ * READY once the endpoint accepts connections; a stop request (SIGINT or
+ * SIGTERM, a console control event on Windows: nt-os-*.c) stops it, after
+ * which the endpoint files are removed and the exit status is 0.
  * The kinds: increment and string-reverse (answered here),
  * cgroups-snapshot (cgroups-source.c), cgroups-lookup and apps-lookup
  * (cgroups-lookup-source.c, apps-lookup-source.c).
  */
 #include "config.h"
 
-#include <errno.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "netipc-tool.h"
+#include "nt-platform.h"
 
-/* The signal handler's only job: netipc_server_stop (async-signal-safe). */
-static _Atomic(netipc_server *) serve_server;
+/* How often main looks whether the stop handlers are done with the
+ * server. */
+#define SERVE_DETACH_POLL_NS 1000000u
+
+/* The stop handler's only job: netipc_server_stop (async-signal-safe).
+ * All three through nt_atomic_* (nt-platform.h). The server, or NULL: */
+static void *serve_server;
 /* Handlers between their load of serve_server and the end of their stop
  * call; main waits for zero before destroying the server. */
-static atomic_int serve_in_handler;
-static volatile sig_atomic_t serve_stop_requested;
+static uint32_t serve_in_handler;
+static uint32_t serve_stop_requested;
 
 static void
-serve_on_signal(int sig)
+serve_on_stop_request(void)
 {
-  (void)sig;
-  serve_stop_requested = 1;
-  atomic_fetch_add(&serve_in_handler, 1);
-  netipc_server *s = atomic_load(&serve_server);
+  nt_atomic_store32(&serve_stop_requested, 1);
+  nt_atomic_add32(&serve_in_handler, 1);
+  netipc_server *s = nt_atomic_load_ptr(&serve_server);
   if (s != NULL)
     netipc_server_stop(s);
-  atomic_fetch_sub(&serve_in_handler, 1);
+  nt_atomic_add32(&serve_in_handler, UINT32_MAX); /* minus one */
 }
 
 /* Detach the server from the handler; no handler uses it afterwards. */
 static void
 serve_detach(void)
 {
-  atomic_store(&serve_server, NULL);
-  while (atomic_load(&serve_in_handler) != 0) {
-    struct timespec ts = {0, 1000000};
-    nanosleep(&ts, NULL);
-  }
-}
-
-static bool
-serve_install_signals(void)
-{
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = serve_on_signal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_RESTART;
-  return sigaction(SIGINT, &sa, NULL) == 0 &&
-         sigaction(SIGTERM, &sa, NULL) == 0;
+  nt_atomic_store_ptr(&serve_server, NULL);
+  while (nt_atomic_load32(&serve_in_handler) != 0)
+    nt_os_sleep_until_ns(nt_os_now_ns() + SERVE_DETACH_POLL_NS);
 }
 
 static int
@@ -135,9 +121,9 @@ serve_describe(const nt_options *o, const serve_kind *kind,
 {
   char path[SERVE_PATH_MAX], sup[SERVE_MASK_TEXT_MAX];
   char pref[SERVE_MASK_TEXT_MAX];
-  if (netipc_endpoint_path(cfg->run_dir, cfg->service_name, ".sock", path,
+  if (netipc_endpoint_name(cfg->run_dir, cfg->service_name, path,
                            sizeof path) != NETIPC_OK)
-    snprintf(path, sizeof path, "%s/%s.sock", cfg->run_dir,
+    snprintf(path, sizeof path, "(no endpoint name for '%s')",
              cfg->service_name);
   fprintf(stderr,
           "netipc: serving %s as service '%s' in %s (endpoint %s)\n"
@@ -285,20 +271,7 @@ serve_common_config(const nt_options *o, const serve_kind *kind,
   cfg->handshake_timeout_ms = o->timeout_ms;
 }
 
-static int
-serve_check_run_dir(const char *dir)
-{
-  struct stat st;
-  errno = 0;
-  if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
-      access(dir, W_OK | X_OK) == 0)
-    return NT_EXIT_OK;
-  int e = errno;
-  return nt_error("cannot use run directory %s: %s", dir,
-                  e != 0 ? strerror(e) : "not a directory");
-}
-
-/* Create the server, print READY, run until a signal stops it. */
+/* Create the server, print READY, run until a stop request ends it. */
 static int
 serve_run(const nt_options *o, const netipc_server_config *cfg)
 {
@@ -311,8 +284,8 @@ serve_run(const nt_options *o, const netipc_server_config *cfg)
   if (err != NETIPC_OK)
     return nt_error("cannot serve '%s' in %s: %s", cfg->service_name,
                     cfg->run_dir, netipc_strerror(err));
-  atomic_store(&serve_server, server);
-  if (serve_stop_requested) /* a signal before the store above */
+  nt_atomic_store_ptr(&serve_server, server);
+  if (nt_atomic_load32(&serve_stop_requested)) /* a stop before the store */
     netipc_server_stop(server);
 
   int rc = NT_EXIT_OK;
@@ -350,10 +323,10 @@ nt_cmd_serve(const nt_options *o, int argc, char **argv)
   int rc = serve_setup(kind, argc, argv, &cfg, &src);
   if (rc == NT_EXIT_OK) {
     serve_common_config(o, kind, &cfg);
-    rc = serve_check_run_dir(cfg.run_dir);
+    rc = nt_os_check_run_dir(cfg.run_dir);
   }
-  if (rc == NT_EXIT_OK && !serve_install_signals())
-    rc = nt_error("cannot install signal handlers");
+  if (rc == NT_EXIT_OK && !nt_os_on_stop_request(serve_on_stop_request))
+    rc = nt_error("cannot install the stop handlers");
   if (rc == NT_EXIT_OK && o->verbose)
     serve_describe(o, kind, &cfg, &src);
   if (rc == NT_EXIT_OK)

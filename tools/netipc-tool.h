@@ -28,7 +28,11 @@
 
 #define NT_DEFAULT_RUN_DIR "/run/netipc"
 
-#if defined(__GNUC__)
+#if defined(__MINGW_PRINTF_FORMAT)
+/* MinGW: the C99 printf (__USE_MINGW_ANSI_STDIO, tools/Makemodule.am),
+ * so %zu and %llu mean what they mean on POSIX. */
+#define NT_PRINTF(f, a) __attribute__((format(__MINGW_PRINTF_FORMAT, f, a)))
+#elif defined(__GNUC__)
 #define NT_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define NT_PRINTF(f, a)
@@ -39,7 +43,7 @@ typedef struct nt_options {
   const char *run_dir;
   const char *service; /* NULL: the command's service kind name */
   uint64_t auth_token;
-  const char *profile_name; /* "uds", "shm" or "auto" */
+  const char *profile_name; /* a --profile value (nt-profiles-*.c) */
   uint32_t supported_profiles;
   uint32_t preferred_profiles;
   uint32_t timeout_ms;   /* 0: library default */
@@ -78,21 +82,29 @@ bool nt_parse_option_u32(const char *what, const char *s, uint32_t min,
 int nt_match_value(int argc, char **argv, int *i, const char *name,
                    const char **value);
 
-/* Name of one profile bit ("UDS_SEQPACKET", "SHM_HYBRID", ...). */
+/* Name of one profile bit ("UDS_SEQPACKET", "NAMED_PIPE", "SHM_HYBRID",
+ * ...; "none" for 0). */
 const char *nt_profile_name(uint32_t bit);
+
+/* The bit's part of bench scenario names ("uds", "pipe", "shm", ...). */
+const char *nt_profile_bench_name(uint32_t bit);
+
+/* The --profile value that selects the baseline alone (the default). */
+const char *nt_profile_baseline_option(void);
 
 /* "UDS_SEQPACKET|SHM_HYBRID" for a mask, in buf. */
 const char *nt_profile_mask(uint32_t mask, char *buf, size_t cap);
 
-/* The defaults: profile uds, everything else unset. */
+/* The defaults: the platform's baseline profile, everything else unset. */
 void nt_options_init(nt_options *o);
 
 /*
- * Parse the global options of argv[1..] (--help prints `usage`). Returns
- * -1 to go on with the command at argv[*next], otherwise the exit code.
+ * Parse the global options of argv[1..] (--help calls `usage`, which
+ * prints the help on stdout). Returns -1 to go on with the command at
+ * argv[*next], otherwise the exit code.
  */
-int nt_options_parse(int argc, char **argv, const char *usage, nt_options *o,
-                     int *next);
+int nt_options_parse(int argc, char **argv, void (*usage)(void),
+                     nt_options *o, int *next);
 
 /* ---- nt-output.c: standard output, TSV and JSON writers ----------------- */
 
@@ -204,7 +216,7 @@ typedef struct nt_bench_run {
   double cpu0, cpu;           /* process CPU seconds: at start, used */
 } nt_bench_run;
 
-/* CLOCK_MONOTONIC in ns. */
+/* A monotonic clock in ns (nt_os_now_ns). */
 uint64_t nt_bench_now_ns(void);
 
 /* Start a window of duration_s seconds at rate calls/s (0: unpaced).
@@ -283,8 +295,8 @@ typedef struct nt_cgroups_source nt_cgroups_source;
 
 /*
  * A live directory tree (re-read on every request; dir NULL means
- * /sys/fs/cgroup) or a TSV file (parsed once, now). Prints its own error
- * line and returns NULL on failure.
+ * /sys/fs/cgroup; POSIX only) or a TSV file (parsed once, now). Prints its
+ * own error line and returns NULL on failure.
  */
 nt_cgroups_source *nt_cgroups_source_dir(const char *dir);
 nt_cgroups_source *nt_cgroups_source_file(const char *file);
@@ -409,7 +421,8 @@ typedef bool (*nt_lookup_parse_fn)(const nt_tsv_reader *r, char **fields,
                                    size_t n, nt_lookup_entry *e);
 
 /* A live source of method (NETIPC_METHOD_*_LOOKUP); NULL when out of
- * memory (reported). */
+ * memory or when the platform has no live source (nt_live_available;
+ * both reported). */
 nt_lookup_source *nt_lookup_source_live(uint16_t method);
 
 /* A source read once from a TSV file, each line through parse; the first
@@ -493,6 +506,9 @@ nt_lookup_source *nt_cgroups_lookup_source(const char *file);
  * ppid, uid, starttime, comm, cgroup_path, cgroup_name[, key=value...].
  */
 nt_lookup_source *nt_apps_lookup_source(const char *file);
+
+/* An UNKNOWN item for pid (lookups.md 4.4: nothing but the PID). */
+void nt_apps_unknown_item(uint32_t pid, netipc_apps_lookup_item *it);
 
 /* The netipc_lookup_handlers; user is the source. Thread-safe. */
 int nt_cgroups_lookup_handler(void *user, const netipc_lookup_req_view *req,

@@ -7,12 +7,14 @@
  */
 #include "config.h"
 
-#include <signal.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "netipc-tool.h"
+#include "nt-platform.h"
 
-static const char usage_text[] =
+/* The help, around the platform's lines (nt-profiles-*.c). */
+static const char usage_commands[] =
     "Usage: netipc [GLOBAL OPTIONS] COMMAND [ARGS]\n"
     "\n"
     "Commands:\n"
@@ -24,9 +26,12 @@ static const char usage_text[] =
     "        directory; a PATH not starting with / or with a .. component\n"
     "        is unknown-permanent without looking)\n"
     "  serve apps-lookup [--from-file FILE] [--generation N]\n"
-    "        (default: answers from /proc/PID)\n"
+    "        (default: answers from /proc/PID)\n";
+static const char usage_serve[] =
     "        run a managed server in the foreground; prints READY when\n"
-    "        the endpoint accepts connections; SIGINT/SIGTERM stop it\n"
+    "        the endpoint accepts connections; ";
+static const char usage_requests[] =
+    "\n"
     "  call increment N         print N+1\n"
     "  call string-reverse TEXT print TEXT reversed (bytes)\n"
     "  snapshot [--json]        print the cgroups snapshot (TSV or JSON)\n"
@@ -41,7 +46,7 @@ static const char usage_text[] =
     "        --from-file format, or JSON; exit 0 whatever the items say\n"
     "  bench ping-pong [--duration S] [--rate R] [--batch N] [--depth D]\n"
     "        INCREMENT round trips against `serve increment` (--depth: D\n"
-    "        requests in flight on one UDS session)\n"
+    "        requests in flight on one baseline session)\n"
     "  bench snapshot [--duration S] [--rate R]\n"
     "        CGROUPS_SNAPSHOT calls against `serve cgroups-snapshot`\n"
     "        (every item decoded)\n"
@@ -52,16 +57,14 @@ static const char usage_text[] =
     "        every answer and prints one line:\n"
     "        scenario,throughput_per_s,p50_us,p95_us,p99_us,client_cpu_pct\n"
     "\n"
-    "Global options (before the command):\n"
-    "  --run-dir DIR            endpoint directory (default: $NETIPC_RUN_DIR,\n"
-    "                           else /run/netipc if writable, else\n"
-    "                           $XDG_RUNTIME_DIR, else /tmp)\n"
+    "Global options (before the command):\n";
+static const char usage_service[] =
     "  --service NAME           service name (default: the command's kind:\n"
     "                           increment, string-reverse, cgroups-snapshot,\n"
     "                           cgroups-lookup, apps-lookup)\n"
     "  --auth-token N           decimal or 0x-hex (default: $NETIPC_AUTH_TOKEN,\n"
-    "                           else 0)\n"
-    "  --profile uds|shm|auto   transport profiles (default: uds)\n"
+    "                           else 0)\n";
+static const char usage_limits[] =
     "  --timeout MS             client call timeout / server handshake timeout\n"
     "  --max-request-payload BYTES   server limit / client proposal\n"
     "  --max-response-payload BYTES  server limit / client proposal\n"
@@ -73,6 +76,20 @@ static const char usage_text[] =
     "  --version                print the version and exit\n"
     "\n"
     "Exit status: 0 success, 1 failure, 2 usage error.\n";
+
+static void
+usage(void)
+{
+  fputs(usage_commands, stdout);
+  fputs(nt_help_live, stdout);
+  fputs(usage_serve, stdout);
+  fputs(nt_help_stop, stdout);
+  fputs(usage_requests, stdout);
+  fputs(nt_help_run_dir, stdout);
+  fputs(usage_service, stdout);
+  fputs(nt_help_profile, stdout);
+  fputs(usage_limits, stdout);
+}
 
 typedef struct nt_command {
   const char *name;
@@ -95,11 +112,10 @@ main(int argc, char **argv)
   nt_options o;
   nt_options_init(&o);
 
-  /* A vanished reader must give an error, not kill us. */
-  signal(SIGPIPE, SIG_IGN);
+  nt_os_init();
 
   int next = 1;
-  int rc = nt_options_parse(argc, argv, usage_text, &o, &next);
+  int rc = nt_options_parse(argc, argv, usage, &o, &next);
   if (rc >= 0)
     return rc;
   if (next >= argc)

@@ -22,6 +22,8 @@
 #define ESCAPE_LEN 4u
 /* Room for one formatted message after the "file:line: " prefix. */
 #define TSV_MESSAGE_MAX 1024
+/* The first line buffer; it doubles as longer lines come. */
+#define TSV_LINE_INITIAL 256u
 
 bool
 nt_tsv_control(unsigned char c)
@@ -109,7 +111,9 @@ nt_tsv_open(nt_tsv_reader *r, const char *path)
     r->name = "(standard input)";
     return true;
   }
-  r->f = fopen(path, "r");
+  /* Binary: the same bytes on every platform (a Windows text stream would
+   * end at a ^Z byte); a CR before the newline is dropped below. */
+  r->f = fopen(path, "rb");
   if (r->f == NULL) {
     nt_error("cannot open %s: %s", path, strerror(errno));
     return false;
@@ -127,20 +131,69 @@ skipped_line(const char *line, size_t len)
   return i == len || line[i] == '#';
 }
 
+/* Room for at least need bytes in r->line. */
+static bool
+line_room(nt_tsv_reader *r, size_t need)
+{
+  if (need <= r->cap)
+    return true;
+  size_t cap = r->cap ? r->cap : TSV_LINE_INITIAL;
+  while (cap < need) {
+    if (cap > SIZE_MAX / 2)
+      return false;
+    cap *= 2;
+  }
+  char *nl = realloc(r->line, cap);
+  if (nl == NULL)
+    return false;
+  r->line = nl;
+  r->cap = cap;
+  return true;
+}
+
+/*
+ * The next line with its newline (if any) into r->line, NUL-terminated,
+ * as getline does (which not every C library has). *n gets its length;
+ * returns 1, 0 at the end, -1 on a read error (errno set) or when out of
+ * memory (errno ENOMEM).
+ */
+static int
+read_line(nt_tsv_reader *r, size_t *n)
+{
+  size_t len = 0;
+  int c;
+  while ((c = getc(r->f)) != EOF) {
+    if (!line_room(r, len + 2)) {
+      errno = ENOMEM;
+      return -1;
+    }
+    r->line[len++] = (char)c;
+    if (c == '\n')
+      break;
+  }
+  if (c == EOF && ferror(r->f))
+    return -1;
+  if (len == 0)
+    return 0;
+  r->line[len] = '\0';
+  *n = len;
+  return 1;
+}
+
 int
 nt_tsv_next(nt_tsv_reader *r, char **line, size_t *len)
 {
   for (;;) {
     errno = 0;
-    ssize_t got = getline(&r->line, &r->cap, r->f);
+    size_t n = 0;
+    int got = read_line(r, &n);
+    if (got == 0)
+      return 0;
     if (got < 0) {
-      if (!ferror(r->f))
-        return 0;
       nt_error("cannot read %s: %s", r->name, strerror(errno));
       return -1;
     }
     r->line_no++;
-    size_t n = (size_t)got;
     if (n > 0 && r->line[n - 1] == '\n')
       r->line[--n] = '\0';
     if (n > 0 && r->line[n - 1] == '\r')

@@ -12,12 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "netipc-tool.h"
+#include "nt-platform.h"
 
-/* Where the endpoint files go when neither option nor environment says. */
-#define NT_FALLBACK_RUN_DIR "/tmp"
+/* Room for the list of --profile values in a message. */
+#define PROFILE_LIST_MAX 128
 
 /* "netipc: <message><tail>" on stderr. */
 static void report(const char *tail, const char *fmt, va_list ap)
@@ -134,23 +134,36 @@ nt_match_value(int argc, char **argv, int *i, const char *name,
   return 1;
 }
 
+/* The platform's entry for one bit (nt-profiles-*.c), or NULL. */
+static const nt_profile_bit *
+profile_bit(uint32_t bit)
+{
+  for (size_t i = 0; i < nt_profile_bit_count; i++)
+    if (nt_profile_bits[i].bit == bit)
+      return &nt_profile_bits[i];
+  return NULL;
+}
+
 const char *
 nt_profile_name(uint32_t bit)
 {
-  switch (bit) {
-  case NETIPC_PROFILE_UDS_SEQPACKET:
-    return "UDS_SEQPACKET";
-  case NETIPC_PROFILE_SHM_HYBRID:
-    return "SHM_HYBRID";
-  case NETIPC_PROFILE_SHM_FUTEX:
-    return "SHM_FUTEX";
-  case NETIPC_PROFILE_SHM_WAITADDR:
-    return "SHM_WAITADDR";
-  case 0:
+  if (bit == 0)
     return "none";
-  default:
-    return "UNKNOWN";
-  }
+  const nt_profile_bit *b = profile_bit(bit);
+  return b != NULL ? b->name : "UNKNOWN";
+}
+
+const char *
+nt_profile_bench_name(uint32_t bit)
+{
+  const nt_profile_bit *b = profile_bit(bit);
+  return b != NULL ? b->bench : "unknown";
+}
+
+const char *
+nt_profile_baseline_option(void)
+{
+  return nt_profile_choices[0].name;
 }
 
 const char *
@@ -176,50 +189,47 @@ nt_profile_mask(uint32_t mask, char *buf, size_t cap)
 
 /* ---- global options ---------------------------------------------------- */
 
-/* $NETIPC_RUN_DIR, /run/netipc if writable, $XDG_RUNTIME_DIR, /tmp. */
+/* "a, b, c or d": the --profile values, for a message. */
 static const char *
-default_run_dir(void)
+profile_list(char *buf, size_t cap)
 {
-  const char *env = getenv("NETIPC_RUN_DIR");
-  if (env != NULL && env[0] != '\0')
-    return env;
-  if (access(NT_DEFAULT_RUN_DIR, W_OK | X_OK) == 0)
-    return NT_DEFAULT_RUN_DIR;
-  env = getenv("XDG_RUNTIME_DIR");
-  if (env != NULL && env[0] != '\0')
-    return env;
-  return NT_FALLBACK_RUN_DIR;
+  size_t used = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < nt_profile_choice_count; i++) {
+    const char *sep = i == 0 ? "" : i + 1 < nt_profile_choice_count ? ", "
+                                                                    : " or ";
+    int n = snprintf(buf + used, cap - used, "%s%s", sep,
+                     nt_profile_choices[i].name);
+    if (n < 0 || (size_t)n >= cap - used)
+      break;
+    used += (size_t)n;
+  }
+  return buf;
 }
 
 static bool
 set_profile(nt_options *o, const char *name)
 {
-  if (strcmp(name, "uds") == 0) {
-    o->supported_profiles = NETIPC_PROFILE_UDS_SEQPACKET;
-    o->preferred_profiles = 0;
-  } else if (strcmp(name, "shm") == 0) {
-    o->supported_profiles =
-        NETIPC_PROFILE_UDS_SEQPACKET | NETIPC_PROFILE_SHM_HYBRID;
-    o->preferred_profiles = NETIPC_PROFILE_SHM_HYBRID;
-  } else if (strcmp(name, "auto") == 0) {
-    /* Every profile this build can have on POSIX; the library masks what
-     * it was built without. */
-    o->supported_profiles =
-        NETIPC_PROFILE_UDS_SEQPACKET | NETIPC_PROFILE_SHM_HYBRID;
-    o->preferred_profiles = 0;
-  } else {
-    nt_usage_error("invalid --profile '%s': expected uds, shm or auto", name);
-    return false;
+  for (size_t i = 0; i < nt_profile_choice_count; i++) {
+    const nt_profile_choice *c = &nt_profile_choices[i];
+    if (strcmp(name, c->name) == 0) {
+      o->supported_profiles = c->supported;
+      o->preferred_profiles = c->preferred;
+      o->profile_name = c->name;
+      return true;
+    }
   }
-  o->profile_name = name;
-  return true;
+  char list[PROFILE_LIST_MAX];
+  nt_usage_error("invalid --profile '%s': expected %s", name,
+                 profile_list(list, sizeof list));
+  return false;
 }
 
 void
 nt_options_init(nt_options *o)
 {
   memset(o, 0, sizeof *o);
-  (void)set_profile(o, "uds");
+  (void)set_profile(o, nt_profile_choices[0].name);
 }
 
 /* The numeric global options, each a uint32_t field of nt_options. */
@@ -314,7 +324,7 @@ token_from_env(nt_options *o)
 }
 
 int
-nt_options_parse(int argc, char **argv, const char *usage, nt_options *o,
+nt_options_parse(int argc, char **argv, void (*usage)(void), nt_options *o,
                  int *next)
 {
   bool token_set = false;
@@ -328,7 +338,7 @@ nt_options_parse(int argc, char **argv, const char *usage, nt_options *o,
     if (arg[0] != '-' || arg[1] == '\0')
       break; /* the command */
     if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-      fputs(usage, stdout);
+      usage();
       return nt_finish_stdout(NT_EXIT_OK);
     }
     if (strcmp(arg, "--version") == 0) {
@@ -349,7 +359,7 @@ nt_options_parse(int argc, char **argv, const char *usage, nt_options *o,
   if (!token_set && token_from_env(o) != NT_EXIT_OK)
     return NT_EXIT_USAGE;
   if (o->run_dir == NULL)
-    o->run_dir = default_run_dir();
+    o->run_dir = nt_os_default_run_dir();
   *next = i;
   return -1;
 }
