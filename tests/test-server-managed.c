@@ -24,7 +24,7 @@
 #include "service-raw-posix.h"
 #include "tap.h"
 
-#define PLAN 86
+#define PLAN 89
 
 static char run_dir[64];
 
@@ -197,7 +197,7 @@ test_batches(void)
  * of test_drain_destroy after the first drain. */
 #define RAW_STATUS_TESTS 17
 #define SILENT_CLIENT_TESTS 7
-#define DRAIN_RAW_TESTS 12
+#define DRAIN_RAW_TESTS 15
 
 static void
 test_raw_statuses(void)
@@ -530,6 +530,42 @@ test_drain_destroy(void)
      "its connection was shut down");
   if (stays >= 0)
     close(stays);
+  netipc_server_destroy(s);
+
+  /* Drain while a connection is still in its handshake: the listener that
+   * handshake reads stays until it is over, and its HELLO is answered. */
+  s = start_server(svc, NETIPC_METHOD_INCREMENT, &h, 0, 0, 0);
+  int late = uds_raw_connect(run_dir, svc);
+  ok(late >= 0 && svc_wait_sessions(s, 1, 2000),
+     "a connection in its handshake");
+  d.s = s;
+  d.timeout_ms = 5000;
+  svc_task_start(&task, drain_main, &d);
+  tp_sleep_ms(200);
+  netipc_hello hello;
+  memset(&hello, 0, sizeof hello);
+  hello.layout_version = NETIPC_LAYOUT_VERSION;
+  hello.supported_profiles = NETIPC_PROFILE_BASELINE;
+  hello.max_request_payload_bytes = 1024;
+  hello.max_request_batch_items = 1;
+  hello.max_response_payload_bytes = 1024;
+  hello.max_response_batch_items = 1;
+  hello.packet_size = NETIPC_PACKET_SIZE_FALLBACK;
+  hello.auth_token = SVC_TOKEN + 1; /* rejected: the status is observable */
+  uint8_t msg[NETIPC_HELLO_ACK_MSG_LEN + NETIPC_HELLO_MSG_LEN];
+  netipc_hello_message_encode(&hello, msg, sizeof msg);
+  int sent = late >= 0 ? uds_raw_send(late, msg, NETIPC_HELLO_MSG_LEN) : -1;
+  ssize_t got = sent == 0 ? uds_raw_recv(late, msg, sizeof msg, UDS_WAIT_MS)
+                          : -1;
+  netipc_header ack;
+  ok(got == (ssize_t)NETIPC_HELLO_ACK_MSG_LEN &&
+         netipc_header_decode(msg, (size_t)got, &ack) == NETIPC_OK &&
+         ack.transport_status == NETIPC_STATUS_AUTH_FAILED,
+     "its HELLO is still answered during the drain (AUTH_FAILED)");
+  svc_task_join(&task, 10000, "drain with a handshake in progress");
+  ok(d.result, "drain then completes cleanly");
+  if (late >= 0)
+    close(late);
   netipc_server_destroy(s);
 
   /* Destroy from another thread with clients connected and busy. */

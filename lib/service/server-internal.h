@@ -34,6 +34,7 @@ struct netipc_server {
   server_slot *slots;
   uint32_t nslots;
   uint32_t live;    /* sessions running, atomic */
+  uint32_t handshaking; /* of those, still in the handshake, atomic */
   uint32_t running; /* acceptor loop active, atomic */
   netipc__thread *acceptor;
 };

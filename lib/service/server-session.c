@@ -58,6 +58,7 @@ netipc__server_session_main(void *arg)
   netipc_err err = netipc_pending_handshake(slot->pending, 0,
                                             srv->session_stop, &s);
   slot->pending = NULL; /* consumed either way */
+  netipc__atomic_add32(&srv->handshaking, (uint32_t)-1);
   if (err == NETIPC_OK) {
     /* Responses are built against the agreed response limit. */
     size_t cap = netipc_session_get_info(s)->max_response_payload_bytes;

@@ -137,10 +137,12 @@ server_spawn(netipc_server *s, netipc_pending *p)
   slot->pending = p;
   netipc__atomic_store32(&slot->state, SLOT_BUSY);
   netipc__atomic_add32(&s->live, 1);
+  netipc__atomic_add32(&s->handshaking, 1);
   if (netipc__thread_create(&slot->thread, netipc__server_session_main,
                             slot) != NETIPC_OK) {
     netipc_pending_destroy(p);
     slot->pending = NULL;
+    netipc__atomic_add32(&s->handshaking, (uint32_t)-1);
     netipc__atomic_add32(&s->live, (uint32_t)-1);
     netipc__atomic_store32(&slot->state, SLOT_FREE);
   }
@@ -215,11 +217,20 @@ netipc_server_drain(netipc_server *s, uint32_t timeout_ms)
   netipc_abort_signal(s->accept_stop);
   netipc__thread_join(s->acceptor);
   s->acceptor = NULL;
-  /* Close the endpoint now: a client must not sit in a handshake nobody
-   * will answer. Live sessions keep their own sockets. */
+  uint64_t deadline = netipc__now_ms() + timeout_ms;
+  /* Close the endpoint as soon as no handshake reads the listener any more
+   * (they end by their own deadline; past ours they are aborted), so a
+   * client does not sit in a handshake nobody will answer. Live sessions
+   * keep their own connections. */
+  while (netipc__atomic_load32(&s->handshaking) != 0 &&
+         netipc__now_ms() < deadline)
+    netipc__sleep_ms(SERVER_DRAIN_POLL_MS);
+  if (netipc__atomic_load32(&s->handshaking) != 0)
+    netipc_abort_signal(s->session_stop);
+  while (netipc__atomic_load32(&s->handshaking) != 0)
+    netipc__sleep_ms(SERVER_DRAIN_POLL_MS);
   netipc_listener_destroy(s->listener);
   s->listener = NULL;
-  uint64_t deadline = netipc__now_ms() + timeout_ms;
   while (netipc_server_sessions(s) != 0 && netipc__now_ms() < deadline)
     netipc__sleep_ms(SERVER_DRAIN_POLL_MS);
   bool clean = netipc_server_sessions(s) == 0;
