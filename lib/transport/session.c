@@ -248,6 +248,10 @@ session_receive_message(netipc_session *s, uint32_t timeout_ms,
   netipc_err err;
   if (c->shm) {
     err = netipc__session_shm_receive(s, timeout_ms, abort, &len);
+    /* Too large for the area: consumed, but no header was read, so none
+     * goes back (a zero kind: a server has nothing to refuse by id). */
+    if (err == NETIPC_ERR_LIMIT_EXCEEDED)
+      memset(h, 0, sizeof *h);
   } else {
     deadline = netipc__deadline(timeout_ms);
     err = netipc__session_recv_record(s, timeout_ms, deadline, abort, &len,
