@@ -21,6 +21,10 @@
 
 #define SVC "io"
 #define RAW_SVC "io-raw"
+#define SMALL_SVC "io-small"
+/* A request limit whose records (32 + 64) are shorter than PACKET, so a
+ * longer record is read truncated. */
+#define SMALL_LIMIT 64u
 #define PACKET 256u /* small, so modest payloads chunk */
 #define BODY (PACKET - NETIPC_HEADER_LEN) /* payload bytes per packet */
 #define LIMIT 65536u
@@ -35,6 +39,7 @@
 static char run_dir[128];
 static netipc_listener *listener; /* SVC: echo pairs */
 static netipc_listener *raw_listener; /* RAW_SVC: raw clients */
+static netipc_listener *small_listener; /* SMALL_SVC: SMALL_LIMIT */
 
 static void
 server_config(netipc_transport_config *cfg, const char *svc)
@@ -550,21 +555,33 @@ typedef struct raw_session {
   netipc_session *server;
 } raw_session;
 
+static int raw_open_on(raw_session *rs, const char *svc, netipc_listener *l,
+                       uint32_t rq);
+
 static int
 raw_open(raw_session *rs)
+{
+  return raw_open_on(rs, RAW_SVC, raw_listener, 4096);
+}
+
+/* Connect a raw client to svc proposing request limit rq, and accept its
+ * session on l. */
+static int
+raw_open_on(raw_session *rs, const char *svc, netipc_listener *l,
+            uint32_t rq)
 {
   netipc_hello hello;
   uint8_t msg[NETIPC_HELLO_MSG_LEN], ack[NETIPC_HELLO_ACK_MSG_LEN + 16];
   memset(rs, 0, sizeof *rs);
-  rs->h = wt_raw_connect(run_dir, RAW_SVC);
+  rs->h = wt_raw_connect(run_dir, svc);
   if (rs->h == INVALID_HANDLE_VALUE)
     return 0;
   wt_hello_default(&hello);
-  hello.max_request_payload_bytes = 4096;
+  hello.max_request_payload_bytes = rq;
   hello.packet_size = PACKET;
   wt_raw_send(rs->h, msg, wt_hello_msg(&hello, msg));
   wt_accepter a;
-  wt_accept_start(&a, raw_listener, WT_WAIT_MS, NULL);
+  wt_accept_start(&a, l, WT_WAIT_MS, NULL);
   long n = wt_raw_recv(rs->h, ack, sizeof ack, WT_WAIT_MS);
   wt_accept_join(&a);
   rs->server = a.session;
@@ -765,6 +782,42 @@ test_raw_headers(void)
   raw_close(&rs);
 }
 
+/* An over-limit record longer than the read buffer: its tail does not
+ * stay in the pipe to be read as the next message (SEQPACKET discards it
+ * too), so the session answers LIMIT_EXCEEDED and reads on. */
+static void
+test_truncated_tail(void)
+{
+  raw_session rs;
+  netipc_header h, r;
+  const void *p;
+  size_t n = 0;
+  uint8_t pkt[PACKET];
+  ok(raw_open_on(&rs, SMALL_SVC, small_listener, SMALL_LIMIT),
+     "raw client of a %u-byte request limit", SMALL_LIMIT);
+  netipc_header_init(&h, NETIPC_KIND_REQUEST, NETIPC_METHOD_INCREMENT, 31);
+  h.payload_len = BODY; /* one full packet, longer than 32 + the limit */
+  netipc_header_encode(&h, pkt, sizeof pkt);
+  memset(pkt + NETIPC_HEADER_LEN, 0, BODY);
+  wt_raw_send(rs.h, pkt, PACKET);
+  is_err(netipc_session_receive(rs.server, WT_WAIT_MS, NULL, &r, &p, &n),
+         NETIPC_ERR_LIMIT_EXCEEDED, "a %u-byte record over the limit: "
+         "LIMIT_EXCEEDED", PACKET);
+  ok(!netipc_session_is_broken(rs.server) && r.message_id == 31,
+     "...the session stays usable to answer it");
+  netipc_header_init(&h, NETIPC_KIND_REQUEST, NETIPC_METHOD_INCREMENT, 32);
+  h.payload_len = 8;
+  netipc_header_encode(&h, pkt, sizeof pkt);
+  memset(pkt + NETIPC_HEADER_LEN, 0, 8);
+  wt_raw_send(rs.h, pkt, NETIPC_HEADER_LEN + 8);
+  memset(&r, 0, sizeof r);
+  is_err(netipc_session_receive(rs.server, WT_WAIT_MS, NULL, &r, &p, &n),
+         NETIPC_OK, "the next request is read whole");
+  ok(r.message_id == 32 && n == 8, "...as itself (id %llu, %zu bytes)",
+     (unsigned long long)r.message_id, n);
+  raw_close(&rs);
+}
+
 int
 main(void)
 {
@@ -777,6 +830,10 @@ main(void)
   cfg.max_request_payload_bytes = 4096;
   if (netipc_listener_create(&cfg, &raw_listener) != NETIPC_OK)
     bail_out("raw listener_create failed");
+  server_config(&cfg, SMALL_SVC);
+  cfg.max_request_payload_bytes = SMALL_LIMIT;
+  if (netipc_listener_create(&cfg, &small_listener) != NETIPC_OK)
+    bail_out("small listener_create failed");
   test_chunking();
   test_batch();
   test_pipelining();
@@ -787,6 +844,8 @@ main(void)
   test_peer_close();
   test_raw_chunks();
   test_raw_headers();
+  test_truncated_tail();
+  netipc_listener_destroy(small_listener);
   netipc_listener_destroy(raw_listener);
   netipc_listener_destroy(listener);
   return done_testing();

@@ -590,8 +590,27 @@ craft_region(const char *svc, craft k)
   return m;
 }
 
+static netipc_err client_vs_region_within(craft k, uint32_t timeout_ms,
+                                          const netipc_abort *abort,
+                                          uint64_t *ms);
+
 static netipc_err
 client_vs_region(craft k, uint64_t *ms)
+{
+  return client_vs_region_within(k, 3u * WT_WAIT_MS, NULL, ms);
+}
+
+static void
+abort_later_main(void *arg)
+{
+  tp_sleep_ms(ABORT_AFTER_MS);
+  netipc_abort_signal(arg);
+}
+
+/* Connect against region k with the given connect timeout and abort. */
+static netipc_err
+client_vs_region_within(craft k, uint32_t timeout_ms,
+                        const netipc_abort *abort, uint64_t *ms)
 {
   const char *svc = "shm-raw";
   uint8_t ack[NETIPC_HELLO_ACK_MSG_LEN];
@@ -606,7 +625,7 @@ client_vs_region(craft k, uint64_t *ms)
   c.max_request_payload_bytes = CRAFT_LIMIT;
   c.plain_protocol = true;
   uint64_t t0 = tp_now_ms();
-  netipc_err err = netipc_session_connect(&c, 3u * WT_WAIT_MS, NULL, &s);
+  netipc_err err = netipc_session_connect(&c, timeout_ms, abort, &s);
   *ms = tp_now_ms() - t0;
   if (s != NULL && k == CRAFT_GOOD)
     ok(netipc_session_get_info(s)->selected_profile ==
@@ -651,6 +670,23 @@ test_client_attach(void)
   ok(ms >= ATTACH_RETRY_MIN_MS && ms < ATTACH_RETRY_MAX_MS,
      "no region: given up after the 5 s of retries (%llu ms)",
      (unsigned long long)ms);
+  /* The connect's own deadline and abort end the retries early. */
+  is_err(client_vs_region_within(CRAFT_NONE, SHORT_MS * 2u, NULL, &ms),
+         NETIPC_ERR_TIMEOUT, "no region, connect timeout %u ms: TIMEOUT",
+         SHORT_MS * 2u);
+  ok(ms < ATTACH_RETRY_MIN_MS, "the retries end at the connect deadline "
+                               "(%llu ms)", (unsigned long long)ms);
+  netipc_abort *ab = NULL;
+  if (netipc_abort_create(&ab) != NETIPC_OK)
+    bail_out("abort_create");
+  tp_task t;
+  tp_task_start(&t, abort_later_main, ab);
+  is_err(client_vs_region_within(CRAFT_NONE, 3u * WT_WAIT_MS, ab, &ms),
+         NETIPC_ERR_ABORTED, "no region, abort during the retries: ABORTED");
+  ok(ms < ATTACH_RETRY_MIN_MS, "the abort ends the retries (%llu ms)",
+     (unsigned long long)ms);
+  tp_task_join(&t, WT_WAIT_MS, "abort thread");
+  netipc_abort_destroy(ab);
   is_err(client_vs_region(CRAFT_MAGIC, &ms), NETIPC_ERR_SHM_ATTACH,
          "a region with the wrong magic: SHM_ATTACH");
   ok(ms >= ATTACH_RETRY_MIN_MS && ms < ATTACH_RETRY_MAX_MS,

@@ -127,6 +127,10 @@ typedef struct netipc__shm_params {
   uint32_t request_limit;  /* server: its ceiling; client: the agreed limit */
   uint32_t response_limit; /* likewise for responses */
   bool extended; /* netipc extensions agreed (doc/extensions.md) */
+  /* Client: the connect's deadline (0: none) and abort (may be NULL),
+   * which also end the attach retries where the platform honours them. */
+  uint64_t deadline;
+  const netipc_abort *abort;
 } netipc__shm_params;
 
 /*
@@ -143,7 +147,7 @@ netipc_err netipc__shm_server_open(const netipc__shm_params *p,
  * Client: attach to the region of p->session_id, retrying while it is not
  * ready (posix-shm.md 6, windows.md 5.2), and check the areas cover 32 +
  * the agreed limits. Errors: NETIPC_ERR_SHM_ATTACH, NOMEM, BAD_NAME,
- * PATH_TOO_LONG.
+ * PATH_TOO_LONG, TIMEOUT and ABORTED (Windows: p->deadline, p->abort).
  */
 netipc_err netipc__shm_client_open(const netipc__shm_params *p,
                                    netipc__shm **out);

@@ -83,6 +83,8 @@ netipc__handshake_connect(netipc_os_handle conn,
         .request_limit = info->max_request_payload_bytes,
         .response_limit = info->max_response_payload_bytes,
         .extended = (info->extension_flags & NETIPC_HELLO_FLAG_EXTENSIONS) != 0,
+        .deadline = deadline,
+        .abort = abort,
     };
     err = netipc__shm_client_open(&p, shm);
   }

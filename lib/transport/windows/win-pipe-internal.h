@@ -69,6 +69,12 @@ netipc_err netipc__pipe_read(HANDLE h, HANDLE event,
                              const netipc__pipe_wait *w, void *buf,
                              size_t cap, size_t *len, bool *truncated);
 
+/* After a read that came back truncated: discard the rest of that
+ * message, so the stream stays at a message boundary as a SEQPACKET
+ * socket's does. Errors: those of netipc__pipe_read. */
+netipc_err netipc__pipe_drain(HANDLE h, HANDLE event,
+                              const netipc__pipe_wait *w);
+
 /*
  * Send one record of count pieces as one message (one WriteFile), joined
  * in scratch (scratch_cap bytes) unless a single piece carries it all.

@@ -205,10 +205,8 @@ netipc__conn_send_record(netipc_os_handle conn, const netipc__iobuf *bufs,
   return err;
 }
 
-/* Discard the rest of a message longer than the buffer, so the stream
- * stays at a message boundary as a SEQPACKET socket's does. */
-static netipc_err
-conn_drain(HANDLE h, HANDLE event, const netipc__pipe_wait *w)
+netipc_err
+netipc__pipe_drain(HANDLE h, HANDLE event, const netipc__pipe_wait *w)
 {
   uint8_t scratch[CONN_RECORD_MAX];
   bool more = true;
@@ -234,7 +232,7 @@ netipc__conn_recv_record(netipc_os_handle conn, uint64_t deadline,
   const netipc__pipe_wait w = {0, deadline, abort};
   netipc_err err = netipc__pipe_read(h, event, &w, buf, cap, len, truncated);
   if (err == NETIPC_OK && *truncated)
-    err = conn_drain(h, event, &w);
+    err = netipc__pipe_drain(h, event, &w);
   CloseHandle(event);
   return err;
 }

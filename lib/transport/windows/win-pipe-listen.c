@@ -163,7 +163,18 @@ listen_wait_client(netipc_listener *l, const netipc__pipe_wait *w,
     *session_id = l->core.next_session_id++;
     if (r == LISTEN_ATTACHED)
       return NETIPC_OK;
-    (void)DisconnectNamedPipe(l->instance); /* reuse it for the next */
+    /* Reuse it for the next client; a stream of clients that come and go
+     * must not keep the accept from its deadline or its abort. */
+    uint32_t left;
+    if (!DisconnectNamedPipe(l->instance)) {
+      CloseHandle(l->instance);
+      l->instance = INVALID_HANDLE_VALUE;
+      return NETIPC_ERR_SYSTEM;
+    }
+    if (netipc_abort_is_signalled(w->abort))
+      return NETIPC_ERR_ABORTED;
+    if (netipc__deadline_left(w->deadline, &left) != NETIPC_OK)
+      return NETIPC_ERR_TIMEOUT;
   }
 }
 

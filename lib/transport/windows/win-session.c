@@ -103,8 +103,12 @@ netipc__session_recv_record(netipc_session *s, uint32_t wait_ms,
                             size_t *len, bool *truncated)
 {
   const netipc__pipe_wait w = {wait_ms, deadline, abort};
-  return netipc__pipe_read(s->pipe, s->read_event, &w, s->core.packet,
-                           s->core.packet_cap, len, truncated);
+  netipc_err err = netipc__pipe_read(s->pipe, s->read_event, &w,
+                                     s->core.packet, s->core.packet_cap, len,
+                                     truncated);
+  if (err == NETIPC_OK && *truncated)
+    err = netipc__pipe_drain(s->pipe, s->read_event, &w);
+  return err;
 }
 
 netipc_err

@@ -192,6 +192,9 @@ shm_set_waiting(const shm_dir *d, LONG v)
   MemoryBarrier();
 }
 
+/* The handles a HYBRID sleep waits on: its own event, then the abort's. */
+enum { SLEEP_OWN_EVENT, SLEEP_ABORT_EVENT, SLEEP_HANDLES };
+
 /* One kernel wait of at most one slice on the own event and the abort. */
 static DWORD
 shm_sleep(const shm_dir *d, uint64_t deadline, const netipc_abort *abort)
@@ -202,8 +205,11 @@ shm_sleep(const shm_dir *d, uint64_t deadline, const netipc_abort *abort)
   (void)netipc__deadline_left(deadline, &left);
   if (deadline != 0 && left < slice)
     slice = left;
-  HANDLE handles[2] = {d->event, netipc__abort_event(abort)};
-  DWORD count = handles[1] != NULL ? 2u : 1u;
+  HANDLE handles[SLEEP_HANDLES];
+  handles[SLEEP_OWN_EVENT] = d->event;
+  handles[SLEEP_ABORT_EVENT] = netipc__abort_event(abort);
+  DWORD count = handles[SLEEP_ABORT_EVENT] != NULL ? SLEEP_HANDLES
+                                                   : SLEEP_ABORT_EVENT;
   return WaitForMultipleObjects(count, handles, FALSE, slice);
 }
 
@@ -239,7 +245,7 @@ shm_hybrid_after(const shm_dir *d, DWORD rc, HANDLE pipe, uint8_t *buf,
                  size_t cap, size_t *len, netipc_err *err)
 {
   shm_set_waiting(d, 0);
-  if (rc == WAIT_OBJECT_0 + 1) {
+  if (rc == WAIT_OBJECT_0 + SLEEP_ABORT_EVENT) {
     *err = NETIPC_ERR_ABORTED;
     return true;
   }

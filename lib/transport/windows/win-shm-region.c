@@ -334,21 +334,31 @@ attach_once(netipc__shm *shm, const netipc__shm_params *p,
   return r;
 }
 
-/* Retry every 5 ms for up to 5 s while the objects are not there yet. */
-static attach_result
+/* Retry every 5 ms for up to 5 s while the objects are not there yet
+ * (5.2), ending early at the connect's own deadline or abort.
+ * Errors: SHM_ATTACH, TIMEOUT, ABORTED. */
+static netipc_err
 attach_retrying(netipc__shm *shm, const netipc__shm_params *p,
                 const wchar_t *mapping_name)
 {
-  uint64_t deadline = netipc__deadline(NETIPC__WIN_SHM_ATTACH_TIMEOUT_MS);
+  uint64_t budget = netipc__deadline(NETIPC__WIN_SHM_ATTACH_TIMEOUT_MS);
   for (;;) {
     attach_result r = attach_once(shm, p, mapping_name);
     if (r == ATTACH_OK)
-      return r;
+      return NETIPC_OK;
     region_release(shm);
     uint32_t left;
-    if (r == ATTACH_FAIL || netipc__deadline_left(deadline, &left) != NETIPC_OK)
-      return ATTACH_FAIL;
-    Sleep(NETIPC__WIN_SHM_ATTACH_RETRY_MS);
+    if (r == ATTACH_FAIL || netipc__deadline_left(budget, &left) != NETIPC_OK)
+      return NETIPC_ERR_SHM_ATTACH;
+    if (netipc__deadline_left(p->deadline, &left) != NETIPC_OK)
+      return NETIPC_ERR_TIMEOUT;
+    /* The abort's event, when there is one, ends the pause at once. */
+    HANDLE ev = netipc__abort_event(p->abort);
+    if (ev == NULL)
+      Sleep(NETIPC__WIN_SHM_ATTACH_RETRY_MS);
+    else if (WaitForSingleObject(ev, NETIPC__WIN_SHM_ATTACH_RETRY_MS) !=
+             WAIT_TIMEOUT)
+      return NETIPC_ERR_ABORTED;
   }
 }
 
@@ -369,9 +379,10 @@ netipc__shm_client_open(const netipc__shm_params *p, netipc__shm **out)
     return NETIPC_ERR_NOMEM;
   shm->server = false;
   shm->profile = p->profile;
-  if (attach_retrying(shm, p, mapping_name) != ATTACH_OK) {
+  err = attach_retrying(shm, p, mapping_name);
+  if (err != NETIPC_OK) {
     netipc__free(shm); /* attach_retrying released everything */
-    return NETIPC_ERR_SHM_ATTACH;
+    return err;
   }
   /* 4.3 step 4: what was published before we came is not ours to read. */
   shm->req_local = netipc__win_load_acquire64(&shm->hdr->req_seq);
