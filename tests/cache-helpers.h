@@ -13,7 +13,7 @@
 #ifndef NETIPC_TESTS_CACHE_HELPERS_H
 #define NETIPC_TESTS_CACHE_HELPERS_H
 
-#include <stdatomic.h>
+#include "tp-atomic.h"
 #include <stddef.h>
 #include <stdint.h>
 

@@ -28,13 +28,13 @@
 #define CH_RAW_STOP_MS 20000
 
 /* Receive one record, polling the stop flag: >0, 0 EOF, -1 error/stop. */
-static ssize_t
+static long
 ch_raw_recv(ch_raw_server *r, int fd, uint8_t *buf, size_t cap)
 {
   for (;;) {
     if (atomic_load(&r->stop))
       return -1;
-    ssize_t n = uds_raw_recv(fd, buf, cap, CH_RAW_TICK_MS);
+    long n = uds_raw_recv(fd, buf, cap, CH_RAW_TICK_MS);
     if (n != -2)
       return n;
   }
@@ -43,7 +43,7 @@ ch_raw_recv(ch_raw_server *r, int fd, uint8_t *buf, size_t cap)
 static void
 ch_raw_session(ch_raw_server *r, int fd, uint8_t *buf, uint8_t *out)
 {
-  ssize_t n = ch_raw_recv(r, fd, buf, CH_RAW_BUF);
+  long n = ch_raw_recv(r, fd, buf, CH_RAW_BUF);
   if (n <= 0) {
     atomic_store(&r->failed, 1);
     return;

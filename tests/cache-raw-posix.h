@@ -9,13 +9,13 @@
 #ifndef NETIPC_TESTS_CACHE_RAW_POSIX_H
 #define NETIPC_TESTS_CACHE_RAW_POSIX_H
 
-#include <stdatomic.h>
+#include "tp-atomic.h"
 #include <stddef.h>
 #include <stdint.h>
 
 #include "cache-helpers.h"
 #include "service-raw-posix.h"
-#include "uds-helpers.h"
+#include "raw-peers.h"
 
 /* ---------------------------------------------------------------- */
 /* Raw server answering every snapshot request with crafted bytes    */

@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "service-raw-posix.h"
-#include "uds-helpers.h"
+#include "raw-peers.h"
 
 /* What a raw client's HELLO proposes besides the caller's limits (the
  * values of uds_hello_default). */
@@ -126,12 +126,12 @@ raw_io(HANDLE h, int write, void *buf, size_t len, DWORD *n)
 
 /* One message into buf: its length, 0 at the end, -1 on an error (also a
  * message longer than cap). */
-static ssize_t
+static long
 raw_read(HANDLE h, void *buf, size_t cap)
 {
   DWORD n = 0;
   if (raw_io(h, 0, buf, cap, &n))
-    return (ssize_t)n;
+    return (long)n;
   return peer_gone(GetLastError()) ? 0 : -1;
 }
 
@@ -142,7 +142,7 @@ uds_raw_send(int fd, const void *buf, size_t len)
   return raw_io(fd_handle(fd), 1, (void *)buf, len, &n) && n == len ? 0 : -1;
 }
 
-ssize_t
+long
 uds_raw_recv(int fd, void *buf, size_t cap, int timeout_ms)
 {
   if (!uds_readable(fd, timeout_ms))
@@ -179,7 +179,7 @@ svc_raw_open(const char *dir, const char *svc, uint32_t rq, uint32_t rs,
   h.packet_size = RAW_PACKET_SIZE;
   uint8_t msg[NETIPC_HELLO_MSG_LEN], reply[256];
   netipc_hello_ack a;
-  ssize_t n = -1;
+  long n = -1;
   if (netipc_hello_message_encode(&h, msg, sizeof msg) == NETIPC_OK &&
       uds_raw_send(fd, msg, sizeof msg) == 0)
     n = uds_raw_recv(fd, reply, sizeof reply, UDS_WAIT_MS);
@@ -226,11 +226,11 @@ svc_raw_send_hdr(int fd, const netipc_header *hdr, const void *payload,
   return rc;
 }
 
-ssize_t
+long
 svc_raw_recv(int fd, netipc_header *h, uint8_t *buf, size_t cap,
              int timeout_ms)
 {
-  ssize_t n = uds_raw_recv(fd, buf, cap, timeout_ms);
+  long n = uds_raw_recv(fd, buf, cap, timeout_ms);
   if (n == 0)
     return SVC_RAW_EOF;
   if (n < 0)
@@ -238,7 +238,7 @@ svc_raw_recv(int fd, netipc_header *h, uint8_t *buf, size_t cap,
   if (netipc_header_decode(buf, (size_t)n, h) != NETIPC_OK ||
       h->payload_len != (size_t)n - NETIPC_HEADER_LEN)
     return -1;
-  return n - (ssize_t)NETIPC_HEADER_LEN;
+  return n - (long)NETIPC_HEADER_LEN;
 }
 
 /* ---- the scripted server's listener -------------------------------- */

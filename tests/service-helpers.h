@@ -12,7 +12,7 @@
 #ifndef NETIPC_TESTS_SERVICE_HELPERS_H
 #define NETIPC_TESTS_SERVICE_HELPERS_H
 
-#include <stdatomic.h>
+#include "tp-atomic.h"
 #include <stddef.h>
 #include <stdint.h>
 

@@ -6,6 +6,7 @@
 #endif
 
 #include "service-raw-posix.h"
+#include "uds-helpers.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -78,11 +79,11 @@ svc_raw_send_hdr(int fd, const netipc_header *hdr, const void *payload,
   return rc;
 }
 
-ssize_t
+long
 svc_raw_recv(int fd, netipc_header *h, uint8_t *buf, size_t cap,
              int timeout_ms)
 {
-  ssize_t n = uds_raw_recv(fd, buf, cap, timeout_ms);
+  long n = uds_raw_recv(fd, buf, cap, timeout_ms);
   if (n == 0)
     return SVC_RAW_EOF;
   if (n < 0)
@@ -90,7 +91,7 @@ svc_raw_recv(int fd, netipc_header *h, uint8_t *buf, size_t cap,
   if (netipc_header_decode(buf, (size_t)n, h) != NETIPC_OK ||
       h->payload_len != (size_t)n - NETIPC_HEADER_LEN)
     return -1;
-  return n - (ssize_t)NETIPC_HEADER_LEN;
+  return n - (long)NETIPC_HEADER_LEN;
 }
 
 /* ---------------------------------------------------------------- */

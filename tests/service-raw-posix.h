@@ -10,15 +10,14 @@
 #ifndef NETIPC_TESTS_SERVICE_RAW_POSIX_H
 #define NETIPC_TESTS_SERVICE_RAW_POSIX_H
 
-#include <stdatomic.h>
+#include "tp-atomic.h"
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
 
 #include <netipc/service.h>
 
 #include "service-helpers.h"
-#include "uds-helpers.h"
+#include "raw-peers.h"
 
 /*
  * 1 where the raw clients and the scripted server below (and
@@ -58,7 +57,7 @@ int svc_raw_send_hdr(int fd, const netipc_header *h, const void *payload,
  * payload length (payload at buf + 32) and fills *h, or SVC_RAW_EOF, -2 on
  * timeout, -1 on any other error (also a bad header).
  */
-ssize_t svc_raw_recv(int fd, netipc_header *h, uint8_t *buf, size_t cap,
+long svc_raw_recv(int fd, netipc_header *h, uint8_t *buf, size_t cap,
                      int timeout_ms);
 
 /*

@@ -53,8 +53,8 @@ raw_handshake(svc_raw_server *r, int fd, int index, uint8_t *buf)
   netipc_hello hello;
   if (!raw_wait(r, fd, UDS_WAIT_MS))
     return -1;
-  ssize_t n = uds_raw_recv(fd, buf, RAW_BUF, 0);
-  if (n < (ssize_t)NETIPC_HELLO_MSG_LEN ||
+  long n = uds_raw_recv(fd, buf, RAW_BUF, 0);
+  if (n < (long)NETIPC_HELLO_MSG_LEN ||
       netipc_header_decode(buf, (size_t)n, &h) != NETIPC_OK ||
       netipc_hello_decode(buf + NETIPC_HEADER_LEN,
                           (size_t)n - NETIPC_HEADER_LEN, &hello) != NETIPC_OK)
@@ -135,7 +135,7 @@ raw_connection(svc_raw_server *r, int fd, int index, uint8_t *buf)
     return;
   }
   while (raw_wait(r, fd, -1)) {
-    ssize_t n = uds_raw_recv(fd, buf, RAW_BUF, 0);
+    long n = uds_raw_recv(fd, buf, RAW_BUF, 0);
     netipc_header h;
     if (n <= 0 || netipc_header_decode(buf, (size_t)n, &h) != NETIPC_OK)
       return;

@@ -13,7 +13,7 @@
 #include <linux/futex.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdatomic.h>
+#include "tp-atomic.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -336,9 +336,9 @@ rejecting_main(void *arg)
     r->failed = 1;
     return;
   }
-  ssize_t n = uds_raw_recv(fd, buf, sizeof buf, UDS_WAIT_MS);
+  long n = uds_raw_recv(fd, buf, sizeof buf, UDS_WAIT_MS);
   netipc_header h;
-  if (n < (ssize_t)NETIPC_HELLO_MSG_LEN ||
+  if (n < (long)NETIPC_HELLO_MSG_LEN ||
       netipc_header_decode(buf, (size_t)n, &h) != NETIPC_OK ||
       netipc_hello_decode(buf + NETIPC_HEADER_LEN,
                           (size_t)n - NETIPC_HEADER_LEN,

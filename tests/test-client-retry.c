@@ -14,7 +14,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <netipc/service.h>
 
@@ -202,10 +201,10 @@ test_wrong_method(void)
   ok(svc_raw_send(fd, NETIPC_KIND_REQUEST, NETIPC_METHOD_INCREMENT, 0, 1, 77,
                   payload, len) == 0,
      "raw INCREMENT request sent");
-  ssize_t n = svc_raw_recv(fd, &rh, buf, sizeof buf, UDS_WAIT_MS);
+  long n = svc_raw_recv(fd, &rh, buf, sizeof buf, UDS_WAIT_MS);
   ok(n == 0 && rh.kind == NETIPC_KIND_RESPONSE &&
          rh.transport_status == NETIPC_STATUS_UNSUPPORTED,
-     "answer: empty RESPONSE with UNSUPPORTED (n=%zd status=%u)", n,
+     "answer: empty RESPONSE with UNSUPPORTED (n=%ld status=%u)", n,
      (unsigned)rh.transport_status);
   ok(rh.code == NETIPC_METHOD_INCREMENT && rh.message_id == 77 &&
          rh.item_count == 1 && rh.flags == 0,
@@ -223,7 +222,7 @@ test_wrong_method(void)
          sv.len == 3 && memcmp(sv.ptr, "cba", 3) == 0,
      "the session stayed open and answers \"cba\"");
   if (fd >= 0)
-    close(fd);
+    svc_raw_close(fd);
 
   netipc_client_destroy(c);
   netipc_server_destroy(s);

@@ -18,7 +18,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <netipc/service.h>
 
@@ -264,16 +263,16 @@ replay_raw(const char *dir, const group *g, const recording *r)
     if (svc_raw_send(fd, NETIPC_KIND_REQUEST, g->method, 0, 1,
                      (uint64_t)i + 1, r->req[i].data, r->req[i].len) != 0)
       break;
-    ssize_t n = svc_raw_recv(fd, &h, buf, sizeof buf, RECV_TIMEOUT_MS);
+    long n = svc_raw_recv(fd, &h, buf, sizeof buf, RECV_TIMEOUT_MS);
     if (n >= 0 && h.transport_status == NETIPC_STATUS_OK &&
         (size_t)n == r->resp[i].len &&
         memcmp(buf + NETIPC_HEADER_LEN, r->resp[i].data, (size_t)n) == 0)
       same++;
     else
-      diag("%s: response %d differs (len %zd, status %u)", g->name, i + 1, n,
+      diag("%s: response %d differs (len %ld, status %u)", g->name, i + 1, n,
            (unsigned)h.transport_status);
   }
-  close(fd);
+  svc_raw_close(fd);
   is_int(same, g->subs, "server %s: every recorded sub-response, byte for "
                         "byte", g->name);
 }

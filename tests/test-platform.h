@@ -12,7 +12,7 @@
 #ifndef NETIPC_TESTS_TEST_PLATFORM_H
 #define NETIPC_TESTS_TEST_PLATFORM_H
 
-#include <stdatomic.h>
+#include "tp-atomic.h"
 #include <stddef.h>
 #include <stdint.h>
 

@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <netipc/service.h>
 
@@ -248,7 +247,7 @@ test_row(const char *svc, uint16_t method, fhandler *h, const row *r,
   int fd = svc_raw_open(run_dir, svc, 1024, 65536, 1, NULL);
   netipc_header rh;
   memset(&rh, 0, sizeof rh);
-  ssize_t n = -1;
+  long n = -1;
   if (fd >= 0 && svc_raw_send(fd, NETIPC_KIND_REQUEST, method, 0, 1, id, p,
                               len) == 0)
     n = svc_raw_recv(fd, &rh, rbuf, sizeof rbuf, RECV_MS);
@@ -258,13 +257,13 @@ test_row(const char *svc, uint16_t method, fhandler *h, const row *r,
           r->status_name);
   ok(n == 0 && rh.kind == NETIPC_KIND_RESPONSE && rh.code == method &&
          rh.message_id == id && rh.flags == 0 && rh.item_count == 1,
-     "%s: %s: an empty RESPONSE, code and id echoed (n=%zd)", m, r->what, n);
+     "%s: %s: an empty RESPONSE, code and id echoed (n=%ld)", m, r->what, n);
   ok(fd >= 0 && uds_raw_wait_eof(fd, RECV_MS),
      "%s: %s: then the session is closed", m, r->what);
   is_uint(atomic_load(&h->calls) - calls0, 1, "%s: %s: one handler call", m,
           r->what);
   if (fd >= 0)
-    close(fd);
+    svc_raw_close(fd);
 }
 
 
@@ -278,7 +277,7 @@ test_ok(const char *svc, uint16_t method, fhandler *h)
   int fd = svc_raw_open(run_dir, svc, 1024, 65536, 1, NULL);
   netipc_header rh;
   memset(&rh, 0, sizeof rh);
-  ssize_t n = -1;
+  long n = -1;
   if (fd >= 0 &&
       svc_raw_send(fd, NETIPC_KIND_REQUEST, method, 0, 1, 7, p, len) == 0)
     n = svc_raw_recv(fd, &rh, rbuf, sizeof rbuf, RECV_MS);
@@ -297,7 +296,7 @@ test_ok(const char *svc, uint16_t method, fhandler *h)
   ok(n > 0 && rh.transport_status == NETIPC_STATUS_OK && rh.message_id == 8,
      "%s: OK: the session stays open for the next request", m);
   if (fd >= 0)
-    close(fd);
+    svc_raw_close(fd);
 }
 
 static void
@@ -322,7 +321,7 @@ test_table(uint16_t method)
 /* ---------------------------------------------------------------- */
 
 /* Send one message on a fresh raw session; returns the payload length. */
-static ssize_t
+static long
 one_shot(const char *svc, uint16_t code, uint16_t flags, uint32_t items,
          uint64_t id, const void *p, size_t len, netipc_header *rh, int *fd)
 {
@@ -343,7 +342,7 @@ bad_request(const char *svc, uint16_t method, lkh_state *st, const char *what,
   unsigned calls0 = atomic_load(&st->calls);
   netipc_header rh;
   int fd;
-  ssize_t n = one_shot(svc, method, 0, 1, 21, p, len, &rh, &fd);
+  long n = one_shot(svc, method, 0, 1, 21, p, len, &rh, &fd);
   ok(n == 0 && rh.transport_status == NETIPC_STATUS_BAD_ENVELOPE &&
          rh.message_id == 21 && rh.code == method,
      "%s: %s: empty BAD_ENVELOPE", m, what);
@@ -352,7 +351,7 @@ bad_request(const char *svc, uint16_t method, lkh_state *st, const char *what,
   is_uint(atomic_load(&st->calls), calls0, "%s: %s: the handler never ran",
           m, what);
   if (fd >= 0)
-    close(fd);
+    svc_raw_close(fd);
 }
 
 static void
@@ -394,7 +393,7 @@ test_validation(void)
   int fd;
   len = request(NETIPC_METHOD_CGROUPS_LOOKUP, p, sizeof p);
   unsigned calls0 = atomic_load(&cg.calls);
-  ssize_t n = one_shot("sl-val-cg", NETIPC_METHOD_CGROUPS_LOOKUP,
+  long n = one_shot("sl-val-cg", NETIPC_METHOD_CGROUPS_LOOKUP,
                        NETIPC_FLAG_BATCH, 1, 22, p, len, &rh, &fd);
   int answered = n > 0 && rh.transport_status == NETIPC_STATUS_OK &&
                  rh.message_id == 22 &&
@@ -409,7 +408,7 @@ test_validation(void)
   ok(answered || dropped,
      "BATCH, item_count 1, a lookup payload: one whole lookup or no reply");
   if (fd >= 0)
-    close(fd);
+    svc_raw_close(fd);
 
   /* A real Level 1 batch of two lookup requests: the decoder sees the
    * batch directory as the lookup header and rejects it. */
@@ -432,7 +431,7 @@ test_validation(void)
          atomic_load(&cg.calls) == calls0,
      "the session closes and the handler never ran");
   if (fd >= 0)
-    close(fd);
+    svc_raw_close(fd);
 
   /* A wrong method code: UNSUPPORTED, and the session stays open. */
   uint8_t inc[8];
@@ -467,7 +466,7 @@ test_validation(void)
   is_uint(atomic_load(&ap.calls) - calls0, 1,
           "the handler ran only for its own method");
   if (fd >= 0)
-    close(fd);
+    svc_raw_close(fd);
 
   ok(svc_wait_sessions(s1, 0, 3000) && svc_wait_sessions(s2, 0, 3000),
      "no session left behind");
@@ -485,7 +484,7 @@ test_validation(void)
 #define FIT_C (72u * FIT_N + 15u) /* 4551 */
 
 /* A raw APPS_LOOKUP request of FIT_N PIDs against a server of limit rs. */
-static ssize_t
+static long
 fit_exchange(const char *svc, const uint32_t *pids, netipc_header *rh,
              int *fd)
 {
@@ -510,7 +509,7 @@ test_placeholders(void)
                                       FIT_C, 0);
   netipc_header rh;
   int fd;
-  ssize_t n = fit_exchange("sl-fit", pids, &rh, &fd);
+  long n = fit_exchange("sl-fit", pids, &rh, &fd);
   netipc_lookup_view v;
   int placeholders = n > 0 && rh.transport_status == NETIPC_STATUS_OK &&
                      netipc_apps_lookup_resp_decode(rbuf + NETIPC_HEADER_LEN,
@@ -530,7 +529,7 @@ test_placeholders(void)
      "(OVERSIZED_ITEM, then PAYLOAD_EXCEEDED)",
      FIT_N, FIT_C, FIT_C);
   if (fd >= 0)
-    close(fd);
+    svc_raw_close(fd);
   netipc_server_destroy(s);
 
   s = lkh_server_start(run_dir, "sl-fit", NETIPC_METHOD_APPS_LOOKUP, &st, 0,
@@ -542,7 +541,7 @@ test_placeholders(void)
      FIT_C - 1);
   ok(fd >= 0 && uds_raw_wait_eof(fd, RECV_MS), "then the session closes");
   if (fd >= 0)
-    close(fd);
+    svc_raw_close(fd);
 
   /* A netipc client: the overflow loop cannot grow a fixed server. */
   netipc_client *c = svc_connected_client(run_dir, "sl-fit",
@@ -587,14 +586,14 @@ test_placeholders(void)
     n = one_shot("sl-fit-cg", NETIPC_METHOD_CGROUPS_LOOKUP, 0, 1, 32, p, len,
                  &rh, &fd);
     if (k == 0)
-      ok(n == (ssize_t)need && rh.transport_status == NETIPC_STATUS_OK,
+      ok(n == (long)need && rh.transport_status == NETIPC_STATUS_OK,
          "cgroups, 3 keys, response limit %u = 16 + 8n + R_0: OK, %u bytes",
          rs, need);
     else
       ok(n == 0 && rh.transport_status == NETIPC_STATUS_LIMIT_EXCEEDED,
          "cgroups, response limit %u: LIMIT_EXCEEDED", rs);
     if (fd >= 0)
-      close(fd);
+      svc_raw_close(fd);
     netipc_server_destroy(s);
   }
   lkh_state_destroy(&st);

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <netipc/service.h>
 
@@ -214,7 +213,7 @@ test_raw_statuses(void)
   uint8_t p[2048], buf[4096];
   size_t len = 0;
   netipc_header rh;
-  ssize_t n;
+  long n;
 
   /* A good request, then a handler failure: INTERNAL_ERROR, then EOF. */
   netipc_hello_ack ack;
@@ -237,9 +236,9 @@ test_raw_statuses(void)
   ok(n == 0 && rh.kind == NETIPC_KIND_RESPONSE &&
          rh.transport_status == NETIPC_STATUS_INTERNAL_ERROR &&
          rh.message_id == 2 && rh.code == NETIPC_METHOD_INCREMENT,
-     "handler failure: empty RESPONSE with INTERNAL_ERROR (n=%zd)", n);
+     "handler failure: empty RESPONSE with INTERNAL_ERROR (n=%ld)", n);
   ok(uds_raw_wait_eof(fd, UDS_WAIT_MS), "then the server closes the session");
-  close(fd);
+  svc_raw_close(fd);
 
   /* Wrong method code, single and batch: UNSUPPORTED, session stays. */
   fd = svc_raw_open(run_dir, svc, 1024, 1024, 4, NULL);
@@ -285,7 +284,7 @@ test_raw_statuses(void)
          rh.message_id == 12,
      "a 3-byte INCREMENT payload: BAD_ENVELOPE");
   ok(uds_raw_wait_eof(fd, UDS_WAIT_MS), "then the session closes");
-  close(fd);
+  svc_raw_close(fd);
 
   /* A batch whose answers exceed the response limit: LIMIT_EXCEEDED. */
   fd = svc_raw_open(run_dir, svc, 4096, 1024, 100, NULL);
@@ -303,7 +302,7 @@ test_raw_statuses(void)
          rh.message_id == 13,
      "1600 bytes of answers over 1024: LIMIT_EXCEEDED, empty");
   ok(uds_raw_wait_eof(fd, UDS_WAIT_MS), "then the session closes");
-  close(fd);
+  svc_raw_close(fd);
 
   /* A request over the agreed request limit: LIMIT_EXCEEDED, EOF. */
   fd = svc_raw_open(run_dir, svc, 1024, 1024, 1, NULL);
@@ -315,7 +314,7 @@ test_raw_statuses(void)
          rh.message_id == 14 && rh.item_count == 1 && rh.flags == 0,
      "1500 bytes over an agreed 1024: header-only LIMIT_EXCEEDED");
   ok(uds_raw_wait_eof(fd, UDS_WAIT_MS), "then the session closes");
-  close(fd);
+  svc_raw_close(fd);
 
   /* A message that is not a REQUEST: closed without a reply. */
   fd = svc_raw_open(run_dir, svc, 1024, 1024, 1, NULL);
@@ -323,7 +322,7 @@ test_raw_statuses(void)
   svc_raw_send(fd, NETIPC_KIND_RESPONSE, NETIPC_METHOD_INCREMENT, 0, 1, 15, p,
                len);
   ok(uds_raw_wait_eof(fd, UDS_WAIT_MS), "a RESPONSE from a client: EOF, no reply");
-  close(fd);
+  svc_raw_close(fd);
 
   ok(svc_wait_sessions(s, 0, 3000), "no session left behind");
   netipc_server_destroy(s);
@@ -382,7 +381,7 @@ test_silent_clients(void)
      "after the 1000 ms handshake timeout (%llu ms)",
      (unsigned long long)after);
   for (int i = 0; i < 3; i++)
-    close(silent[i]);
+    svc_raw_close(silent[i]);
   ok(svc_wait_sessions(s, 1, 3000), "only the real client's session is left");
   uint64_t r = 0;
   ok(netipc_client_increment(c, 7, 0, &r) == NETIPC_OK && r == 8,
@@ -422,7 +421,7 @@ test_session_limit(void)
     ok(raw >= 0 && uds_raw_wait_eof(raw, UDS_WAIT_MS),
        "a raw third connection: HELLO_ACK, then closed");
     if (raw >= 0)
-      close(raw);
+      svc_raw_close(raw);
   } else {
     skip(1, "the raw third connection is raw AF_UNIX");
   }
@@ -529,7 +528,7 @@ test_drain_destroy(void)
   ok(stays >= 0 && uds_raw_wait_eof(stays, UDS_WAIT_MS),
      "its connection was shut down");
   if (stays >= 0)
-    close(stays);
+    svc_raw_close(stays);
   netipc_server_destroy(s);
 
   /* Drain while a connection is still in its handshake: the listener that
@@ -555,17 +554,17 @@ test_drain_destroy(void)
   uint8_t msg[NETIPC_HELLO_ACK_MSG_LEN + NETIPC_HELLO_MSG_LEN];
   netipc_hello_message_encode(&hello, msg, sizeof msg);
   int sent = late >= 0 ? uds_raw_send(late, msg, NETIPC_HELLO_MSG_LEN) : -1;
-  ssize_t got = sent == 0 ? uds_raw_recv(late, msg, sizeof msg, UDS_WAIT_MS)
+  long got = sent == 0 ? uds_raw_recv(late, msg, sizeof msg, UDS_WAIT_MS)
                           : -1;
   netipc_header ack;
-  ok(got == (ssize_t)NETIPC_HELLO_ACK_MSG_LEN &&
+  ok(got == (long)NETIPC_HELLO_ACK_MSG_LEN &&
          netipc_header_decode(msg, (size_t)got, &ack) == NETIPC_OK &&
          ack.transport_status == NETIPC_STATUS_AUTH_FAILED,
      "its HELLO is still answered during the drain (AUTH_FAILED)");
   svc_task_join(&task, 10000, "drain with a handshake in progress");
   ok(d.result, "drain then completes cleanly");
   if (late >= 0)
-    close(late);
+    svc_raw_close(late);
   netipc_server_destroy(s);
 
   /* Destroy from another thread with clients connected and busy. */
@@ -599,7 +598,7 @@ test_drain_destroy(void)
   ok(silent >= 0 && uds_raw_wait_eof(silent, UDS_WAIT_MS),
      "the silent connection was closed");
   if (silent >= 0)
-    close(silent);
+    svc_raw_close(silent);
   good = 1;
   for (int i = 0; i < 3; i++) {
     if (netipc_client_increment(cs[i], 5, 0, &r) == NETIPC_OK ||

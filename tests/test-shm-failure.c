@@ -12,7 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdatomic.h>
+#include "tp-atomic.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

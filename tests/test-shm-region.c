@@ -10,7 +10,7 @@
 #endif
 
 #include <errno.h>
-#include <stdatomic.h>
+#include "tp-atomic.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,7 +11,7 @@
 #endif
 
 #include <signal.h>
-#include <stdatomic.h>
+#include "tp-atomic.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

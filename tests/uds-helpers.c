@@ -158,7 +158,7 @@ uds_raw_send(int fd, const void *buf, size_t len)
   return n >= 0 && (size_t)n == len ? 0 : -1;
 }
 
-ssize_t
+long
 uds_raw_recv(int fd, void *buf, size_t cap, int timeout_ms)
 {
   if (!uds_readable(fd, timeout_ms))

@@ -19,11 +19,9 @@
 #include <netipc/codec.h>
 #include <netipc/transport.h>
 
+#include "raw-peers.h"
 #include "test-platform.h"
 
-/* Generous bound for any wait that should succeed. */
-#define UDS_WAIT_MS 5000
-#define UDS_TOKEN TP_TOKEN
 
 /* alarm(): 60 s, longer under valgrind. Call first in main(). */
 void uds_safety_alarm(void);
@@ -48,15 +46,6 @@ void uds_config(netipc_transport_config *cfg, const char *dir,
 int uds_raw_bind(const char *dir, const char *svc);   /* bound, no listen */
 int uds_raw_listen(const char *dir, const char *svc); /* bound + listening */
 int uds_raw_accept(int lfd, int timeout_ms);
-int uds_raw_connect(const char *dir, const char *svc);
-/* One record with MSG_NOSIGNAL; 0 when all of it was sent. */
-int uds_raw_send(int fd, const void *buf, size_t len);
-/* One record: >0 length, 0 EOF, -1 error, -2 timeout. MSG_TRUNC is an error. */
-ssize_t uds_raw_recv(int fd, void *buf, size_t cap, int timeout_ms);
-/* 1 if EOF comes within timeout_ms with no data before it, else 0. */
-int uds_raw_wait_eof(int fd, int timeout_ms);
-/* 1 if fd becomes readable within timeout_ms. */
-int uds_readable(int fd, int timeout_ms);
 
 /* Header (encoded as given) + payload into buf; returns the length. */
 size_t uds_msg_build(uint8_t *buf, size_t cap, const netipc_header *h,
