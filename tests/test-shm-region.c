@@ -27,7 +27,7 @@
 #include "shm-helpers.h"
 #include "tap.h"
 
-#define PLAN 94
+#define PLAN 99
 
 #define RQ 1000u /* direct regions: request capacity 1088 */
 #define RS 5000u /* direct regions: response capacity 5056 */
@@ -137,6 +137,33 @@ test_attach(void)
   netipc__shm_destroy(cli);
   cli = NULL;
   ok(shm_exists(path), "destroying an attached region never unlinks it");
+
+  /* What was planted or widened in place of a region is refused at once,
+   * not retried for the attach budget. */
+  char planted[256];
+  shm_region_path(run_dir, SVC, 2, planted, sizeof planted);
+  uint64_t t0 = tp_now_ms();
+  is_err(symlink(path, planted) == 0
+             ? netipc__shm_attach(run_dir, SVC, 2, RQ, RS, false, &cli)
+             : NETIPC_ERR_SYSTEM,
+         NETIPC_ERR_SHM_ATTACH, "a symlink to a good region: refused");
+  ok(tp_now_ms() - t0 < NETIPC__SHM_ATTACH_TIMEOUT_MS / 2,
+     "...at once, not retried");
+  unlink(planted);
+  is_err(chmod(path, 0640) == 0
+             ? netipc__shm_attach(run_dir, SVC, 1, RQ, RS, false, &cli)
+             : NETIPC_ERR_SYSTEM,
+         NETIPC_ERR_SHM_ATTACH, "a region readable by its group: refused");
+  chmod(path, 0600);
+  is_err(netipc__shm_attach(run_dir, SVC, 1, RQ, RS, false, &cli), NETIPC_OK,
+         "mode 0600 again: attached");
+  netipc__shm_destroy(cli);
+  cli = NULL;
+  is_err(mkdir(planted, 0700) == 0
+             ? netipc__shm_attach(run_dir, SVC, 2, RQ, RS, false, &cli)
+             : NETIPC_ERR_SYSTEM,
+         NETIPC_ERR_SHM_ATTACH, "a directory in place of a region: refused");
+  rmdir(planted);
 
   uint64_t ms;
   is_err(try_attach(REQ_CAP - 32u, RESP_CAP - 32u, &ms), NETIPC_OK,

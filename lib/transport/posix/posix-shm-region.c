@@ -342,11 +342,16 @@ static attach_result
 attach_once(int dir, const char *entry, netipc__shm *shm, uint32_t rq_limit,
             uint32_t rs_limit, bool extended)
 {
-  shm->fd = openat(dir, entry, O_RDWR | O_CLOEXEC);
+  /* Not there yet is the only reason to try again; a symlink (ELOOP) or a
+   * file we may not open is never the server's region. */
+  shm->fd = openat(dir, entry, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
   if (shm->fd < 0)
-    return ATTACH_RETRY;
+    return errno == ENOENT ? ATTACH_RETRY : ATTACH_FAIL;
   struct stat st;
-  if (fstat(shm->fd, &st) != 0)
+  /* The server makes a regular file 0600 (posix-shm.md 4): anything else
+   * was planted or widened by someone else. */
+  if (fstat(shm->fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+      (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
     return ATTACH_FAIL;
   if (st.st_size < (off_t)NETIPC__SHM_HEADER_LEN)
     return ATTACH_RETRY;
