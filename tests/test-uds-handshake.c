@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -21,9 +22,10 @@
 
 #include "bytes.h"
 #include "tap.h"
+#include "tp-atomic.h"
 #include "uds-helpers.h"
 
-#define PLAN 151
+#define PLAN 154
 
 #define SVC "hs"
 #define RAW_SVC "hs-raw"
@@ -607,6 +609,98 @@ test_socket_mode(void)
   is_uint(m, 0, "the process umask is restored after bind");
 }
 
+/* Listeners started while another thread creates files: how many of its
+ * files came out with another mode than it asked for (umask 0). */
+#define MODE_LISTENERS 600
+/* Files the other thread makes while listeners start, as a target (the
+ * window the old umask dance opened is short: more files, more chances). */
+#define MODE_FILES_MIN 500
+#define MODE_FILE 0666
+
+typedef struct mode_race {
+  atomic_int stop;
+  atomic_int created;
+  atomic_int wrong;
+} mode_race;
+
+static void *
+mode_race_main(void *arg)
+{
+  mode_race *r = arg;
+  char path[300];
+  for (int i = 0; !atomic_load(&r->stop); i++) {
+    snprintf(path, sizeof path, "%s/mode-%d", run_dir, i % 64);
+    unlink(path);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, MODE_FILE);
+    struct stat st;
+    if (fd < 0)
+      continue;
+    if (fstat(fd, &st) == 0 && (st.st_mode & 07777) != MODE_FILE)
+      atomic_fetch_add(&r->wrong, 1);
+    atomic_fetch_add(&r->created, 1);
+    close(fd);
+  }
+  for (int i = 0; i < 64; i++) {
+    snprintf(path, sizeof path, "%s/mode-%d", run_dir, i);
+    unlink(path);
+  }
+  return NULL;
+}
+
+static void
+test_umask_untouched(void)
+{
+  mode_race r;
+  atomic_init(&r.stop, 0);
+  atomic_init(&r.created, 0);
+  atomic_init(&r.wrong, 0);
+  pthread_t t;
+  if (pthread_create(&t, NULL, mode_race_main, &r) != 0)
+    bail_out("pthread_create");
+  netipc_transport_config c;
+  uds_config(&c, run_dir, "mode-race");
+  int bad_mode = 0, failed = 0;
+  char path[256];
+  uds_sock_path(run_dir, "mode-race", path, sizeof path);
+  /* Overlap for real: the other thread is creating before the first
+   * listener, and goes on until enough of its files met our binds. */
+  uint64_t until = uds_now_ms() + UDS_WAIT_MS;
+  while (atomic_load(&r.created) == 0 && uds_now_ms() < until)
+    uds_sleep_ms(1);
+  int base = atomic_load(&r.created);
+  for (int i = 0; (i < MODE_LISTENERS ||
+                   atomic_load(&r.created) - base < MODE_FILES_MIN) &&
+                  uds_now_ms() < until;
+       i++) {
+    netipc_listener *l = NULL;
+    struct stat st;
+    if (netipc_listener_create(&c, &l) != NETIPC_OK) {
+      failed++;
+      continue;
+    }
+    if (stat(path, &st) != 0 || (st.st_mode & 07777) != 0600)
+      bad_mode++;
+    netipc_listener_destroy(l);
+  }
+  atomic_store(&r.stop, 1);
+  pthread_join(t, NULL);
+  ok(failed == 0 && bad_mode == 0, "at least %d listeners, each socket 0600",
+     MODE_LISTENERS);
+  ok(atomic_load(&r.created) - base > 0 && atomic_load(&r.wrong) == 0,
+     "meanwhile %d files of another thread, none with a changed mode",
+     atomic_load(&r.created) - base);
+
+  /* A umask that takes owner bits: the socket is still exactly 0600. */
+  mode_t old = umask(0277);
+  netipc_listener *l = NULL;
+  struct stat st;
+  ok(netipc_listener_create(&c, &l) == NETIPC_OK && stat(path, &st) == 0 &&
+         (st.st_mode & 07777) == 0600,
+     "under umask 0277 the socket is 0600 too");
+  netipc_listener_destroy(l);
+  umask(old);
+}
+
 int
 main(void)
 {
@@ -629,6 +723,7 @@ main(void)
   test_client_ack_mapping();
   test_listener_survives();
   test_names();
+  test_umask_untouched();
 
   netipc_listener_destroy(listener);
   close(raw_lfd);

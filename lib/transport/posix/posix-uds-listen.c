@@ -20,6 +20,7 @@
 
 /* Only the owner may touch the socket inode (posix-uds.md 3 step 4). */
 #define LISTEN_BIND_UMASK 0177
+#define LISTEN_SOCKET_MODE 0600
 
 struct netipc_listener {
   netipc__listen_core core; /* first: transport/handshake.c reaches it */
@@ -29,8 +30,6 @@ struct netipc_listener {
 _Static_assert(offsetof(struct netipc_listener, core) == 0,
                "the portable core must come first");
 
-/* The umask is process-wide: serialise our bind-time changes to it. */
-static pthread_mutex_t listen_umask_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Remove a dead endpoint entry relative to run_dir (posix-uds.md 4). */
 static netipc_err
@@ -68,6 +67,33 @@ listen_reclaim(const netipc_transport_config *cfg,
   return listen_remove_stale(cfg->run_dir, entry);
 }
 
+#if defined(__linux__)
+/*
+ * Linux gives the socket file the mode of the socket's own inode less the
+ * umask (unix_bind), so fchmod() before bind() makes it 0600 or narrower
+ * without touching the process-wide umask, and chmod() after bind() only
+ * restores owner bits a strict umask took away: at no moment is the file
+ * wider than 0600, and no other thread's files change mode.
+ */
+static netipc_err
+listen_bind(int fd, const struct sockaddr_un *addr)
+{
+  if (fchmod(fd, LISTEN_SOCKET_MODE) != 0)
+    return NETIPC_ERR_SYSTEM;
+  if (bind(fd, (const struct sockaddr *)addr, sizeof *addr) != 0)
+    return errno == EADDRINUSE ? NETIPC_ERR_ADDR_IN_USE : NETIPC_ERR_SYSTEM;
+  if (chmod(addr->sun_path, LISTEN_SOCKET_MODE) != 0) {
+    unlink(addr->sun_path);
+    return NETIPC_ERR_SYSTEM;
+  }
+  return NETIPC_OK;
+}
+#else
+/* Elsewhere the umask decides the file's mode: change it around bind()
+ * under a library lock. Other threads' file creation in that window is
+ * not protected (see doc/transport.md). */
+static pthread_mutex_t listen_umask_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static netipc_err
 listen_bind(int fd, const struct sockaddr_un *addr)
 {
@@ -81,6 +107,7 @@ listen_bind(int fd, const struct sockaddr_un *addr)
     return NETIPC_OK;
   return saved == EADDRINUSE ? NETIPC_ERR_ADDR_IN_USE : NETIPC_ERR_SYSTEM;
 }
+#endif
 
 static void
 listen_free(netipc_listener *l)
