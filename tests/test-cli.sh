@@ -42,7 +42,7 @@ else
   stop_how=SIGTERM
 fi
 
-plan=96
+plan=98
 echo "1..$plan"
 
 n=0
@@ -253,6 +253,29 @@ ok $? "increment wraps modulo 2^64"
   netipc call increment 99 >"$tmp/env.out" 2>&1)
 [ "$(cat "$tmp/env.out")" = 100 ]
 ok $? "NETIPC_RUN_DIR selects the run directory"
+
+# With nothing configured: the private ${TMPDIR:-/tmp}/netipc-<uid>, made
+# 0700, never the shared directory; serve refuses it once widened.
+fb_tmp="$tmp/fallback-tmp"
+fb_dir="$fb_tmp/netipc-$(id -u)"
+if [ "$windows" = 1 ] || [ -w /run/netipc ]; then
+  skip "default run dir is a private 0700 per-user directory" \
+    "POSIX only, and /run/netipc must not be writable here"
+  skip "serve refuses a widened per-user directory" "as above"
+else
+  mkdir "$fb_tmp"
+  (unset NETIPC_RUN_DIR XDG_RUNTIME_DIR; TMPDIR="$fb_tmp"; export TMPDIR
+    netipc call increment 1 >/dev/null 2>&1)
+  [ -d "$fb_dir" ] && [ ! -L "$fb_dir" ] &&
+    [ "$(stat -c %a "$fb_dir")" = 700 ]
+  ok $? "default run dir is a private 0700 per-user directory"
+  chmod 0755 "$fb_dir"
+  (unset NETIPC_RUN_DIR XDG_RUNTIME_DIR; TMPDIR="$fb_tmp"; export TMPDIR
+    timeout "$READY_TIMEOUT" "$NETIPC" serve increment >"$tmp/fb.out" 2>"$tmp/fb.err")
+  rc=$?
+  grep -q "group or others have access" "$tmp/fb.err"
+  ok $(( rc == 0 || $? != 0 )) "serve refuses a widened per-user directory"
+fi
 
 cli --auth-token 0x1234 call increment 1
 grep -q "authentication rejected" "$tmp/cli.err"

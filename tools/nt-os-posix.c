@@ -29,7 +29,12 @@
 /* Paced sleeps of ~10 us need a timer slack far below Linux's 50 us. */
 #define PRECISE_TIMER_SLACK_NS 1ul
 /* Where the endpoint files go when neither option nor environment says. */
-#define FALLBACK_RUN_DIR "/tmp"
+/* The last default: a private per-user directory under $TMPDIR (or /tmp),
+ * as tmux and ssh-agent do, never the shared directory itself. */
+#define FALLBACK_TMP_DIR "/tmp"
+#define FALLBACK_PREFIX "netipc-"
+#define FALLBACK_MODE 0700
+#define FALLBACK_PATH_MAX 4096
 
 void
 nt_os_init(void)
@@ -171,6 +176,49 @@ nt_mutex_destroy(nt_mutex *m)
   free(m);
 }
 
+/*
+ * ${TMPDIR:-/tmp}/netipc-<uid>: created 0700 when absent; when present it
+ * must be a real directory (not a symlink) of ours with no group or other
+ * access, else someone else may have made it to catch our endpoints. On
+ * any failure the path is still returned, and nt_os_check_run_dir (serve)
+ * or the connect then reports it.
+ */
+static const char *
+fallback_run_dir(void)
+{
+  static char path[FALLBACK_PATH_MAX];
+  const char *tmp = getenv("TMPDIR");
+  if (tmp == NULL || tmp[0] == '\0')
+    tmp = FALLBACK_TMP_DIR;
+  snprintf(path, sizeof path, "%s/" FALLBACK_PREFIX "%lu", tmp,
+           (unsigned long)geteuid());
+  if (mkdir(path, FALLBACK_MODE) != 0 && errno != EEXIST)
+    nt_error("cannot create run directory %s: %s", path, strerror(errno));
+  return path;
+}
+
+/* Why the private fallback directory may not be used, or NULL. */
+static const char *
+fallback_refusal(const char *dir, const struct stat *st)
+{
+  const char *tmp = getenv("TMPDIR");
+  char expect[FALLBACK_PATH_MAX];
+  snprintf(expect, sizeof expect, "%s/" FALLBACK_PREFIX "%lu",
+           tmp != NULL && tmp[0] != '\0' ? tmp : FALLBACK_TMP_DIR,
+           (unsigned long)geteuid());
+  if (strcmp(dir, expect) != 0)
+    return NULL;
+  if (S_ISLNK(st->st_mode))
+    return "it is a symlink";
+  if (!S_ISDIR(st->st_mode))
+    return "not a directory";
+  if (st->st_uid != geteuid())
+    return "owned by another user";
+  if ((st->st_mode & (S_IRWXG | S_IRWXO)) != 0)
+    return "group or others have access (want 0700)";
+  return NULL;
+}
+
 const char *
 nt_os_default_run_dir(void)
 {
@@ -182,13 +230,18 @@ nt_os_default_run_dir(void)
   env = getenv("XDG_RUNTIME_DIR");
   if (env != NULL && env[0] != '\0')
     return env;
-  return FALLBACK_RUN_DIR;
+  return fallback_run_dir();
 }
 
 int
 nt_os_check_run_dir(const char *dir)
 {
   struct stat st;
+  if (lstat(dir, &st) == 0) {
+    const char *why = fallback_refusal(dir, &st);
+    if (why != NULL)
+      return nt_error("cannot use run directory %s: %s", dir, why);
+  }
   errno = 0;
   if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
       access(dir, W_OK | X_OK) == 0)

@@ -33,7 +33,8 @@ const size_t nt_profile_bit_count =
 const char nt_help_run_dir[] =
     "  --run-dir DIR            endpoint directory (default: $NETIPC_RUN_DIR,\n"
     "                           else /run/netipc if writable, else\n"
-    "                           $XDG_RUNTIME_DIR, else /tmp)\n";
+    "                           $XDG_RUNTIME_DIR, else the private\n"
+    "                           ${TMPDIR:-/tmp}/netipc-<uid>, made 0700)\n";
 const char nt_help_profile[] =
     "  --profile uds|baseline|shm|auto\n"
     "                           transport profiles (default: uds; baseline\n"
