@@ -24,9 +24,6 @@
 #include "service-raw-posix.h"
 #include "raw-peers.h"
 
-/* What a raw client's HELLO proposes besides the caller's limits (the
- * values of uds_hello_default). */
-#define RAW_PACKET_SIZE 65536u
 /* How long a connect retries a busy pipe (all instances taken). */
 #define RAW_CONNECT_MS 5000u
 #define RAW_BUSY_WAIT_MS 100u
@@ -157,88 +154,6 @@ uds_raw_wait_eof(int fd, int timeout_ms)
   if (!uds_readable(fd, timeout_ms))
     return 0;
   return raw_read(fd_handle(fd), sink, sizeof sink) == 0;
-}
-
-int
-svc_raw_open(const char *dir, const char *svc, uint32_t rq, uint32_t rs,
-             uint32_t batch, netipc_hello_ack *ack)
-{
-  int fd = uds_raw_connect(dir, svc);
-  if (fd < 0)
-    return -1;
-  netipc_hello h;
-  memset(&h, 0, sizeof h);
-  h.layout_version = NETIPC_LAYOUT_VERSION;
-  h.supported_profiles = NETIPC_PROFILE_BASELINE;
-  h.preferred_profiles = NETIPC_PROFILE_BASELINE;
-  h.auth_token = SVC_TOKEN;
-  h.max_request_payload_bytes = rq;
-  h.max_response_payload_bytes = rs;
-  h.max_request_batch_items = batch;
-  h.max_response_batch_items = batch;
-  h.packet_size = RAW_PACKET_SIZE;
-  uint8_t msg[NETIPC_HELLO_MSG_LEN], reply[256];
-  netipc_hello_ack a;
-  long n = -1;
-  if (netipc_hello_message_encode(&h, msg, sizeof msg) == NETIPC_OK &&
-      uds_raw_send(fd, msg, sizeof msg) == 0)
-    n = uds_raw_recv(fd, reply, sizeof reply, UDS_WAIT_MS);
-  if (n <= 0 ||
-      netipc_hello_ack_process(reply, (size_t)n, h.supported_profiles, &a) !=
-          NETIPC_OK) {
-    close(fd);
-    return -1;
-  }
-  if (ack != NULL)
-    *ack = a;
-  return fd;
-}
-
-int
-svc_raw_send(int fd, uint16_t kind, uint16_t code, uint16_t flags,
-             uint32_t item_count, uint64_t id, const void *payload,
-             size_t len)
-{
-  netipc_header h;
-  netipc_header_init(&h, kind, code, id);
-  h.flags = flags;
-  h.item_count = item_count;
-  return svc_raw_send_hdr(fd, &h, payload, len);
-}
-
-int
-svc_raw_send_hdr(int fd, const netipc_header *hdr, const void *payload,
-                 size_t len)
-{
-  netipc_header h = *hdr;
-  h.payload_len = (uint32_t)len;
-  size_t cap = NETIPC_HEADER_LEN + len;
-  uint8_t *buf = malloc(cap);
-  if (buf == NULL)
-    return -1;
-  int rc = -1;
-  if (netipc_header_encode(&h, buf, cap) == NETIPC_OK) {
-    if (len != 0)
-      memcpy(buf + NETIPC_HEADER_LEN, payload, len);
-    rc = uds_raw_send(fd, buf, cap);
-  }
-  free(buf);
-  return rc;
-}
-
-long
-svc_raw_recv(int fd, netipc_header *h, uint8_t *buf, size_t cap,
-             int timeout_ms)
-{
-  long n = uds_raw_recv(fd, buf, cap, timeout_ms);
-  if (n == 0)
-    return SVC_RAW_EOF;
-  if (n < 0)
-    return n == -2 ? -2 : -1;
-  if (netipc_header_decode(buf, (size_t)n, h) != NETIPC_OK ||
-      h->payload_len != (size_t)n - NETIPC_HEADER_LEN)
-    return -1;
-  return n - (long)NETIPC_HEADER_LEN;
 }
 
 /* ---- the scripted server's listener -------------------------------- */

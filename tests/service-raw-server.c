@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * service-raw-server.c - the scripted raw server of service-raw-posix.h.
+ * service-raw-server.c - the scripted raw server and the raw clients of
+ * service-raw-posix.h.
  * Portable: built on the raw byte primitives (uds_readable, uds_raw_recv,
  * uds_raw_send, svc_raw_listen/accept/unlisten), which are AF_UNIX on
  * POSIX (uds-helpers.c, service-raw-posix.c) and a named pipe on Windows
@@ -187,4 +188,88 @@ svc_raw_server_stop(svc_raw_server *r)
   atomic_store(&r->stop, 1);
   tp_task_join(&r->task, RAW_STOP_MS, "the scripted raw server");
   svc_raw_unlisten(r->lfd, r->dir, r->svc);
+}
+
+/* ---- raw clients, over the platform's raw peers (raw-peers.h) ---- */
+
+int
+svc_raw_open(const char *dir, const char *svc, uint32_t rq, uint32_t rs,
+             uint32_t batch, netipc_hello_ack *ack)
+{
+  int fd = uds_raw_connect(dir, svc);
+  if (fd < 0)
+    return -1;
+  netipc_hello h;
+  memset(&h, 0, sizeof h);
+  h.layout_version = NETIPC_LAYOUT_VERSION;
+  h.supported_profiles = NETIPC_PROFILE_BASELINE;
+  h.preferred_profiles = NETIPC_PROFILE_BASELINE;
+  h.auth_token = SVC_TOKEN;
+  h.max_request_payload_bytes = rq;
+  h.max_response_payload_bytes = rs;
+  h.max_request_batch_items = batch;
+  h.max_response_batch_items = batch;
+  h.packet_size = NETIPC_PACKET_SIZE_FALLBACK;
+  uint8_t msg[NETIPC_HELLO_MSG_LEN], reply[256];
+  netipc_hello_ack a;
+  long n = -1;
+  if (netipc_hello_message_encode(&h, msg, sizeof msg) == NETIPC_OK &&
+      uds_raw_send(fd, msg, sizeof msg) == 0)
+    n = uds_raw_recv(fd, reply, sizeof reply, UDS_WAIT_MS);
+  if (n <= 0 ||
+      netipc_hello_ack_process(reply, (size_t)n, h.supported_profiles, &a) !=
+          NETIPC_OK) {
+    svc_raw_close(fd);
+    return -1;
+  }
+  if (ack != NULL)
+    *ack = a;
+  return fd;
+}
+
+int
+svc_raw_send(int fd, uint16_t kind, uint16_t code, uint16_t flags,
+             uint32_t item_count, uint64_t id, const void *payload,
+             size_t len)
+{
+  netipc_header h;
+  netipc_header_init(&h, kind, code, id);
+  h.flags = flags;
+  h.item_count = item_count;
+  return svc_raw_send_hdr(fd, &h, payload, len);
+}
+
+int
+svc_raw_send_hdr(int fd, const netipc_header *hdr, const void *payload,
+                 size_t len)
+{
+  netipc_header h = *hdr;
+  h.payload_len = (uint32_t)len;
+  size_t cap = NETIPC_HEADER_LEN + len;
+  uint8_t *buf = malloc(cap);
+  if (buf == NULL)
+    return -1;
+  int rc = -1;
+  if (netipc_header_encode(&h, buf, cap) == NETIPC_OK) {
+    if (len != 0)
+      memcpy(buf + NETIPC_HEADER_LEN, payload, len);
+    rc = uds_raw_send(fd, buf, cap);
+  }
+  free(buf);
+  return rc;
+}
+
+long
+svc_raw_recv(int fd, netipc_header *h, uint8_t *buf, size_t cap,
+             int timeout_ms)
+{
+  long n = uds_raw_recv(fd, buf, cap, timeout_ms);
+  if (n == 0)
+    return SVC_RAW_EOF;
+  if (n < 0)
+    return n == -2 ? -2 : -1;
+  if (netipc_header_decode(buf, (size_t)n, h) != NETIPC_OK ||
+      h->payload_len != (size_t)n - NETIPC_HEADER_LEN)
+    return -1;
+  return n - (long)NETIPC_HEADER_LEN;
 }
