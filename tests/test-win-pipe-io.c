@@ -341,44 +341,6 @@ test_multi_client(void)
 /* ---------------------------------------------------------------- */
 /* Timeouts, abort and peer close.                                   */
 
-typedef struct blocked_recv {
-  netipc_session *s;
-  uint32_t timeout_ms;
-  const netipc_abort *abort;
-  netipc_err err;
-  uint64_t elapsed_ms;
-  tp_task task;
-} blocked_recv;
-
-static void
-blocked_recv_main(void *arg)
-{
-  blocked_recv *b = arg;
-  netipc_header h;
-  const void *p;
-  size_t n;
-  uint64_t t0 = tp_now_ms();
-  b->err = netipc_session_receive(b->s, b->timeout_ms, b->abort, &h, &p, &n);
-  b->elapsed_ms = tp_now_ms() - t0;
-}
-
-static void
-blocked_recv_start(blocked_recv *b, netipc_session *s, uint32_t timeout_ms,
-                   const netipc_abort *abort)
-{
-  memset(b, 0, sizeof *b);
-  b->s = s;
-  b->timeout_ms = timeout_ms;
-  b->abort = abort;
-  tp_task_start(&b->task, blocked_recv_main, b);
-}
-
-static void
-blocked_recv_join(blocked_recv *b)
-{
-  tp_task_join(&b->task, (int)(2 * WT_WAIT_MS), "blocked receive");
-}
-
 static void
 test_timeouts(void)
 {
@@ -431,12 +393,12 @@ test_abort_receive(void)
   if (p.client == NULL || p.server == NULL)
     bail_out("abort pair failed");
 
-  blocked_recv b;
-  blocked_recv_start(&b, p.server, 0, ab);
+  wt_blocked_recv b;
+  wt_blocked_recv_start(&b, p.server, 0, ab);
   tp_sleep_ms(ABORT_AFTER_MS);
   ok(!tp_task_done(&b.task), "server receive blocks (no timeout)");
   netipc_abort_signal(ab);
-  blocked_recv_join(&b);
+  wt_blocked_recv_join(&b);
   is_err(b.err, NETIPC_ERR_ABORTED, "abort ends a blocked server receive");
   ok(b.elapsed_ms >= ABORT_AFTER_MS - 50 && b.elapsed_ms < LATE_MS,
      "...soon after the signal (%llu ms)", (unsigned long long)b.elapsed_ms);
@@ -463,7 +425,7 @@ test_abort_receive(void)
          NETIPC_OK, "a cleared abort lets the receive complete");
 
   /* Abort a client waiting for a response that will not come soon. */
-  blocked_recv bc;
+  wt_blocked_recv bc;
   wt_pair p2;
   client_config(&c);
   wt_pair_open(&p2, listener, &c);
@@ -471,10 +433,10 @@ test_abort_receive(void)
     bail_out("abort pair 2 failed");
   netipc_header_init(&h, NETIPC_KIND_REQUEST, NETIPC_METHOD_INCREMENT, 3);
   netipc_session_send(p2.client, &h, "12345678", 8);
-  blocked_recv_start(&bc, p2.client, WT_WAIT_MS, ab);
+  wt_blocked_recv_start(&bc, p2.client, WT_WAIT_MS, ab);
   tp_sleep_ms(ABORT_AFTER_MS);
   netipc_abort_signal(ab);
-  blocked_recv_join(&bc);
+  wt_blocked_recv_join(&bc);
   is_err(bc.err, NETIPC_ERR_ABORTED, "abort ends a blocked client receive");
   ok(netipc_session_is_broken(p2.client), "client broken after ABORTED");
   wt_pair_close(&p2);
@@ -516,12 +478,12 @@ test_peer_close(void)
   wt_pair_open(&p, listener, &c);
   if (p.client == NULL || p.server == NULL)
     bail_out("peer-close pair failed");
-  blocked_recv b;
-  blocked_recv_start(&b, p.client, WT_WAIT_MS, NULL);
+  wt_blocked_recv b;
+  wt_blocked_recv_start(&b, p.client, WT_WAIT_MS, NULL);
   tp_sleep_ms(ABORT_AFTER_MS);
   netipc_session_destroy(p.server);
   p.server = NULL;
-  blocked_recv_join(&b);
+  wt_blocked_recv_join(&b);
   is_err(b.err, NETIPC_ERR_DISCONNECTED,
          "server closes: a blocked client receive sees DISCONNECTED");
   ok(b.elapsed_ms < WT_WAIT_MS, "...before its timeout (%llu ms)",

@@ -296,44 +296,6 @@ test_selection(void)
 
 /* ---------------------------------------------------------------- */
 
-typedef struct blocked_recv {
-  netipc_session *s;
-  uint32_t timeout_ms;
-  const netipc_abort *abort;
-  netipc_err err;
-  uint64_t elapsed_ms;
-  tp_task task;
-} blocked_recv;
-
-static void
-blocked_recv_main(void *arg)
-{
-  blocked_recv *b = arg;
-  netipc_header h;
-  const void *p;
-  size_t n;
-  uint64_t t0 = tp_now_ms();
-  b->err = netipc_session_receive(b->s, b->timeout_ms, b->abort, &h, &p, &n);
-  b->elapsed_ms = tp_now_ms() - t0;
-}
-
-static void
-blocked_recv_start(blocked_recv *b, netipc_session *s, uint32_t timeout_ms,
-                   const netipc_abort *abort)
-{
-  memset(b, 0, sizeof *b);
-  b->s = s;
-  b->timeout_ms = timeout_ms;
-  b->abort = abort;
-  tp_task_start(&b->task, blocked_recv_main, b);
-}
-
-static void
-blocked_recv_join(blocked_recv *b)
-{
-  tp_task_join(&b->task, (int)(2 * WT_WAIT_MS), "blocked receive");
-}
-
 static int
 shm_pair(netipc_listener *l, const char *svc, uint32_t profile, wt_pair *p)
 {
@@ -374,33 +336,33 @@ test_waits(const char *svc, uint32_t profile)
   if (netipc_abort_create(&ab) != NETIPC_OK)
     bail_out("abort_create");
   ok(shm_pair(l, svc, profile, &p), "%s: pair for the abort", what);
-  blocked_recv b;
-  blocked_recv_start(&b, p.server, 0, ab);
+  wt_blocked_recv b;
+  wt_blocked_recv_start(&b, p.server, 0, ab);
   tp_sleep_ms(ABORT_AFTER_MS);
   ok(!tp_task_done(&b.task), "%s: the server receive blocks", what);
   netipc_abort_signal(ab);
-  blocked_recv_join(&b);
+  wt_blocked_recv_join(&b);
   is_err(b.err, NETIPC_ERR_ABORTED, "%s: abort ends a blocked receive", what);
   ok(b.elapsed_ms < LATE_MS, "%s: soon after the signal (%llu ms)", what,
      (unsigned long long)b.elapsed_ms);
   netipc_abort_clear(ab);
   netipc_header_init(&h, NETIPC_KIND_REQUEST, NETIPC_METHOD_INCREMENT, 2);
   netipc_session_send(p.client, &h, "12345678", 8);
-  blocked_recv_start(&b, p.client, 0, ab);
+  wt_blocked_recv_start(&b, p.client, 0, ab);
   tp_sleep_ms(ABORT_AFTER_MS);
   netipc_abort_signal(ab);
-  blocked_recv_join(&b);
+  wt_blocked_recv_join(&b);
   is_err(b.err, NETIPC_ERR_ABORTED,
          "%s: abort ends a client waiting for its response", what);
   wt_pair_close(&p);
   netipc_abort_destroy(ab);
 
   ok(shm_pair(l, svc, profile, &p), "%s: pair for the server close", what);
-  blocked_recv_start(&b, p.client, WT_WAIT_MS, NULL);
+  wt_blocked_recv_start(&b, p.client, WT_WAIT_MS, NULL);
   tp_sleep_ms(ABORT_AFTER_MS);
   netipc_session_destroy(p.server);
   p.server = NULL;
-  blocked_recv_join(&b);
+  wt_blocked_recv_join(&b);
   is_err(b.err, NETIPC_ERR_DISCONNECTED,
          "%s: the server closes, a blocked client sees DISCONNECTED", what);
   ok(b.elapsed_ms < WT_WAIT_MS, "%s: before its timeout (%llu ms)", what,

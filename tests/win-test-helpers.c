@@ -353,3 +353,32 @@ wt_echo_call(netipc_session *c, uint16_t code, uint64_t id,
          r.message_id == id && r.transport_status == NETIPC_STATUS_OK &&
          rl == len && (len == 0 || memcmp(rp, payload, len) == 0);
 }
+
+static void
+wt_blocked_recv_main(void *arg)
+{
+  wt_blocked_recv *b = arg;
+  netipc_header h;
+  const void *p;
+  size_t n;
+  uint64_t t0 = tp_now_ms();
+  b->err = netipc_session_receive(b->s, b->timeout_ms, b->abort, &h, &p, &n);
+  b->elapsed_ms = tp_now_ms() - t0;
+}
+
+void
+wt_blocked_recv_start(wt_blocked_recv *b, netipc_session *s,
+                      uint32_t timeout_ms, const netipc_abort *abort)
+{
+  memset(b, 0, sizeof *b);
+  b->s = s;
+  b->timeout_ms = timeout_ms;
+  b->abort = abort;
+  tp_task_start(&b->task, wt_blocked_recv_main, b);
+}
+
+void
+wt_blocked_recv_join(wt_blocked_recv *b)
+{
+  tp_task_join(&b->task, (int)(2 * WT_WAIT_MS), "blocked receive");
+}

@@ -148,4 +148,20 @@ void wt_pattern(uint8_t *p, size_t n, unsigned seed);
 int wt_echo_call(netipc_session *c, uint16_t code, uint64_t id,
                  const void *payload, size_t len);
 
+/* A receive on another thread, to block and be woken: its result and how
+ * long it took. */
+typedef struct wt_blocked_recv {
+  netipc_session *s;
+  uint32_t timeout_ms;
+  const netipc_abort *abort;
+  netipc_err err;
+  uint64_t elapsed_ms;
+  tp_task task;
+} wt_blocked_recv;
+
+void wt_blocked_recv_start(wt_blocked_recv *b, netipc_session *s,
+                           uint32_t timeout_ms, const netipc_abort *abort);
+/* Join it (bails out after 2 * WT_WAIT_MS). */
+void wt_blocked_recv_join(wt_blocked_recv *b);
+
 #endif /* NETIPC_TESTS_WIN_TEST_HELPERS_H */
