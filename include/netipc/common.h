@@ -86,6 +86,13 @@ extern "C" {
   XX(ERR_DUPLICATE_ID, -213, "message id already in flight")                  \
   XX(ERR_UNKNOWN_ID, -214, "response for a message id not in flight")         \
   XX(ERR_SHM_ATTACH, -215, "could not attach the session's shared memory")    \
+  XX(ERR_RUN_DIR_MISSING, -216, "run directory does not exist")                \
+  XX(ERR_RUN_DIR_NOT_DIR, -217, "run directory is a symlink or not a directory") \
+  XX(ERR_RUN_DIR_UNSAFE, -218,                                                 \
+     "run directory is writable by other users and not sticky")               \
+  XX(ERR_RUN_DIR_OWNER, -219, "run directory is owned by another user")       \
+  XX(ERR_ENDPOINT_OWNER, -220, "endpoint file is owned by an unexpected user") \
+  XX(ERR_SHM_FAULT, -221, "the peer truncated the shared memory region")      \
   XX(ERR_NOT_READY, -300, "client is not connected")                          \
   XX(ERR_REMOTE_STATUS, -301, "server answered with a non-OK status")
 
