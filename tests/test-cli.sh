@@ -42,7 +42,7 @@ else
   stop_how=SIGTERM
 fi
 
-plan=98
+plan=103
 echo "1..$plan"
 
 n=0
@@ -81,6 +81,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/netipc-cli.XXXXXX") || {
 tmp=$(cd "$tmp" && pwd -P)
 run="$tmp/run"
 mkdir "$run"
+chmod 0700 "$run" # whatever the umask: the run dir contract refuses 0777
 pids=""
 
 cleanup() {
@@ -262,6 +263,7 @@ if [ "$windows" = 1 ] || [ -w /run/netipc ]; then
   skip "default run dir is a private 0700 per-user directory" \
     "POSIX only, and /run/netipc must not be writable here"
   skip "serve refuses a widened per-user directory" "as above"
+  skip "a client command refuses it too (no token sent)" "as above"
 else
   mkdir "$fb_tmp"
   (unset NETIPC_RUN_DIR XDG_RUNTIME_DIR; TMPDIR="$fb_tmp"; export TMPDIR
@@ -275,6 +277,39 @@ else
   rc=$?
   grep -q "group or others have access" "$tmp/fb.err"
   ok $(( rc == 0 || $? != 0 )) "serve refuses a widened per-user directory"
+  (unset NETIPC_RUN_DIR XDG_RUNTIME_DIR; TMPDIR="$fb_tmp"; export TMPDIR
+    netipc call increment 1 >"$tmp/fb.out" 2>"$tmp/fb.err")
+  rc=$?
+  grep -q "cannot use run directory $fb_dir: group or others have access" "$tmp/fb.err"
+  ok $(( rc == 0 || $? != 0 )) "a client command refuses it too (no token sent)"
+fi
+
+# The run directory contract (netipc_run_dir_check): the message names
+# the directory and the rule it breaks.
+if [ "$windows" = 1 ]; then
+  for what in "serve refuses a 0777 run dir" "serve refuses a symlinked run dir" \
+    "serve refuses a missing run dir" "a client refuses a 0777 run dir"; do
+    skip "$what" "POSIX only: on Windows the run dir is only a name"
+  done
+else
+  mkdir "$tmp/open" && chmod 0777 "$tmp/open"
+  netipc --run-dir "$tmp/open" serve increment >"$tmp/rd.out" 2>"$tmp/rd.err"
+  rc=$?
+  grep -q "run directory $tmp/open is writable by other users and has no sticky bit" "$tmp/rd.err"
+  ok $(( rc != 1 || $? != 0 )) "serve refuses a 0777 run dir"
+  ln -s "$run" "$tmp/link"
+  netipc --run-dir "$tmp/link" serve increment >"$tmp/rd.out" 2>"$tmp/rd.err"
+  rc=$?
+  grep -q "run directory $tmp/link is a symlink" "$tmp/rd.err"
+  ok $(( rc != 1 || $? != 0 )) "serve refuses a symlinked run dir"
+  netipc --run-dir "$tmp/none" serve increment >"$tmp/rd.out" 2>"$tmp/rd.err"
+  rc=$?
+  grep -q "run directory $tmp/none does not exist" "$tmp/rd.err"
+  ok $(( rc != 1 || $? != 0 )) "serve refuses a missing run dir"
+  netipc --run-dir "$tmp/open" call increment 1 >"$tmp/rd.out" 2>"$tmp/rd.err"
+  rc=$?
+  grep -q "in $tmp/open: .*writable by other users" "$tmp/rd.err"
+  ok $(( rc != 1 || $? != 0 )) "a client refuses a 0777 run dir"
 fi
 
 cli --auth-token 0x1234 call increment 1

@@ -20,7 +20,7 @@
 #include "service-raw-posix.h"
 #include "tap.h"
 
-#define PLAN 100
+#define PLAN 102
 #define LONG_RUN_DIR 300
 
 static char run_dir[64];
@@ -102,6 +102,14 @@ test_without_server(void)
   ok(!netipc_client_refresh(c), "over-long endpoint path: refresh, no change");
   is_int(svc_state(c), NETIPC_CLIENT_DISCONNECTED,
          "a local error leaves DISCONNECTED, not NOT_FOUND");
+  netipc_client_destroy(c);
+
+  /* A run dir the server has not made yet is a server not there yet. */
+  svc_client_config(&cfg, "/nonexistent-netipc-run-dir", "life-nodir");
+  c = svc_client_new(&cfg, NETIPC_METHOD_INCREMENT);
+  ok(netipc_client_refresh(c), "missing run dir: refresh changes the state");
+  is_int(svc_state(c), NETIPC_CLIENT_NOT_FOUND,
+         "a missing run dir is NOT_FOUND, retried on refresh");
   netipc_client_destroy(c);
 }
 

@@ -23,9 +23,10 @@
 #include "bytes.h"
 #include "tap.h"
 #include "tp-atomic.h"
+#include "transport/posix/posix-listen-hooks.h"
 #include "uds-helpers.h"
 
-#define PLAN 154
+#define PLAN 157
 
 #define SVC "hs"
 #define RAW_SVC "hs-raw"
@@ -584,8 +585,10 @@ test_names(void)
   memset(dir + 5, 'x', k);
   dir[5 + k] = '\0';
   uds_config(&c, dir, "s");
-  is_err(netipc_session_connect(&c, 1000, NULL, &s), NETIPC_ERR_NOT_FOUND,
-         "path of %zu bytes + NUL fits: NOT_FOUND", sun - 1);
+  is_err(netipc_session_connect(&c, 1000, NULL, &s),
+         NETIPC_ERR_RUN_DIR_MISSING,
+         "path of %zu bytes + NUL fits: on to the run dir check (MISSING)",
+         sun - 1);
   dir[5 + k] = 'x';
   dir[6 + k] = '\0';
   is_err(netipc_session_connect(&c, 1000, NULL, &s),
@@ -648,7 +651,7 @@ mode_race_main(void *arg)
 }
 
 static void
-test_umask_untouched(void)
+test_umask_untouched(const char *bind_path)
 {
   mode_race r;
   atomic_init(&r.stop, 0);
@@ -684,11 +687,12 @@ test_umask_untouched(void)
   }
   atomic_store(&r.stop, 1);
   pthread_join(t, NULL);
-  ok(failed == 0 && bad_mode == 0, "at least %d listeners, each socket 0600",
+  ok(failed == 0 && bad_mode == 0,
+     "%s: at least %d listeners, each socket 0600", bind_path,
      MODE_LISTENERS);
   ok(atomic_load(&r.created) - base > 0 && atomic_load(&r.wrong) == 0,
-     "meanwhile %d files of another thread, none with a changed mode",
-     atomic_load(&r.created) - base);
+     "%s: meanwhile %d files of another thread, none with a changed mode",
+     bind_path, atomic_load(&r.created) - base);
 
   /* A umask that takes owner bits: the socket is still exactly 0600. */
   mode_t old = umask(0277);
@@ -696,7 +700,7 @@ test_umask_untouched(void)
   struct stat st;
   ok(netipc_listener_create(&c, &l) == NETIPC_OK && stat(path, &st) == 0 &&
          (st.st_mode & 07777) == 0600,
-     "under umask 0277 the socket is 0600 too");
+     "%s: under umask 0277 the socket is 0600 too", bind_path);
   netipc_listener_destroy(l);
   umask(old);
 }
@@ -723,7 +727,12 @@ main(void)
   test_client_ack_mapping();
   test_listener_survives();
   test_names();
-  test_umask_untouched();
+  test_umask_untouched("default bind");
+  /* The portable path (bind in a private directory, link into place),
+   * which Linux does not use unless told to. */
+  netipc__listen_bind_via_link(true);
+  test_umask_untouched("private-dir bind");
+  netipc__listen_bind_via_link(false);
 
   netipc_listener_destroy(listener);
   close(raw_lfd);

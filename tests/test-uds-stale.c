@@ -3,7 +3,7 @@
  * test-uds-stale.c - stale endpoint recovery and listener teardown
  * (posix-uds.md 3 and 4): dead sockets, files and empty directories are
  * reclaimed; a live server is never displaced; destroy unlinks the path
- * and leaves existing sessions alone.
+ * and leaves existing sessions alone; on both bind paths.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -23,9 +23,10 @@
 #include <netipc/transport.h>
 
 #include "tap.h"
+#include "transport/posix/posix-listen-hooks.h"
 #include "uds-helpers.h"
 
-#define PLAN 40
+#define PLAN 70
 
 static char run_dir[64];
 
@@ -256,6 +257,12 @@ main(void)
   test_live_server();
   test_foreign_live_server();
   test_two_names();
+  /* The same recovery rules on the portable bind path (a private
+   * directory and link(), which Linux uses only when told to). */
+  netipc__listen_bind_via_link(true);
+  test_reclaim();
+  test_live_server();
+  netipc__listen_bind_via_link(false);
   uds_rundir_remove(run_dir);
   return exit_status();
 }

@@ -172,7 +172,7 @@ nt_profile_mask(uint32_t mask, char *buf, size_t cap)
   size_t used = 0;
   buf[0] = '\0';
   if (mask == 0) {
-    snprintf(buf, cap, "none");
+    (void)snprintf(buf, cap, "none"); /* cut short, as the names below */
     return buf;
   }
   for (uint32_t bit = 1; bit != 0; bit <<= 1) {
@@ -288,7 +288,7 @@ set_text_option(nt_options *o, enum text_option which, const char *v,
 static int
 parse_valued(int argc, char **argv, int *i, nt_options *o, bool *token_set)
 {
-  const char *v = NULL;
+  const char *v; /* set by nt_match_value whenever it matches */
   for (size_t k = 0; k < sizeof u32_options / sizeof u32_options[0]; k++) {
     const u32_option *u = &u32_options[k];
     int m = nt_match_value(argc, argv, i, u->name, &v);
@@ -358,8 +358,8 @@ nt_options_parse(int argc, char **argv, void (*usage)(void), nt_options *o,
   }
   if (!token_set && token_from_env(o) != NT_EXIT_OK)
     return NT_EXIT_USAGE;
-  if (o->run_dir == NULL)
-    o->run_dir = nt_os_default_run_dir();
+  if (o->run_dir == NULL && (o->run_dir = nt_os_default_run_dir()) == NULL)
+    return NT_EXIT_FAIL; /* the refusal was reported */
   *next = i;
   return -1;
 }

@@ -2,7 +2,7 @@
 /*
  * The POSIX side of nt-platform.h: SIGPIPE ignored, SIGINT and SIGTERM as
  * stop requests, CLOCK_MONOTONIC, getrusage, pthread mutexes, and a run
- * directory that is a real directory holding the socket files.
+ * directory that meets the library's contract (netipc_run_dir_check).
  */
 #include "config.h"
 
@@ -40,7 +40,7 @@ void
 nt_os_init(void)
 {
   /* A vanished reader must give an error, not kill us. */
-  signal(SIGPIPE, SIG_IGN);
+  (void)signal(SIGPIPE, SIG_IGN); /* cannot fail for SIGPIPE */
 }
 
 static void (*stop_fn)(void);
@@ -176,45 +176,64 @@ nt_mutex_destroy(nt_mutex *m)
   free(m);
 }
 
+/* The fallback's path in buf; false when it does not fit. */
+static bool
+fallback_path(char *buf, size_t cap)
+{
+  const char *tmp = getenv("TMPDIR");
+  if (tmp == NULL || tmp[0] == '\0')
+    tmp = FALLBACK_TMP_DIR;
+  int n = snprintf(buf, cap, "%s/" FALLBACK_PREFIX "%lu", tmp,
+                   (unsigned long)geteuid());
+  return n >= 0 && (size_t)n < cap;
+}
+
 /*
  * ${TMPDIR:-/tmp}/netipc-<uid>: created 0700 when absent; when present it
  * must be a real directory (not a symlink) of ours with no group or other
- * access, else someone else may have made it to catch our endpoints. On
- * any failure the path is still returned, and nt_os_check_run_dir (serve)
- * or the connect then reports it.
+ * access, else someone else may have made it to catch our endpoints.
+ * NULL (after a message) when it is refused or its name does not fit;
+ * when only mkdir failed, the library's check then reports the path.
  */
+static const char *fallback_refusal(const char *dir);
+
 static const char *
 fallback_run_dir(void)
 {
   static char path[FALLBACK_PATH_MAX];
-  const char *tmp = getenv("TMPDIR");
-  if (tmp == NULL || tmp[0] == '\0')
-    tmp = FALLBACK_TMP_DIR;
-  snprintf(path, sizeof path, "%s/" FALLBACK_PREFIX "%lu", tmp,
-           (unsigned long)geteuid());
+  if (!fallback_path(path, sizeof path)) {
+    nt_error("TMPDIR is too long for a run directory (over %d bytes)",
+             FALLBACK_PATH_MAX - 1);
+    return NULL;
+  }
   if (mkdir(path, FALLBACK_MODE) != 0 && errno != EEXIST)
     nt_error("cannot create run directory %s: %s", path, strerror(errno));
+  /* Every command, not only serve: a client must not send its token to
+   * whatever another user prepared under our name. */
+  const char *why = fallback_refusal(path);
+  if (why != NULL) {
+    nt_error("cannot use run directory %s: %s", path, why);
+    return NULL;
+  }
   return path;
 }
 
-/* Why the private fallback directory may not be used, or NULL. */
+/*
+ * What the private fallback directory needs beyond the library's run
+ * directory contract (netipc_run_dir_check), or NULL: it is ours alone,
+ * so it must be owned by us (not even root) with no group or other access.
+ */
 static const char *
-fallback_refusal(const char *dir, const struct stat *st)
+fallback_refusal(const char *dir)
 {
-  const char *tmp = getenv("TMPDIR");
   char expect[FALLBACK_PATH_MAX];
-  snprintf(expect, sizeof expect, "%s/" FALLBACK_PREFIX "%lu",
-           tmp != NULL && tmp[0] != '\0' ? tmp : FALLBACK_TMP_DIR,
-           (unsigned long)geteuid());
-  if (strcmp(dir, expect) != 0)
+  struct stat st;
+  if (!fallback_path(expect, sizeof expect) || strcmp(dir, expect) != 0 ||
+      lstat(dir, &st) != 0)
     return NULL;
-  if (S_ISLNK(st->st_mode))
-    return "it is a symlink";
-  if (!S_ISDIR(st->st_mode))
-    return "not a directory";
-  if (st->st_uid != geteuid())
+  if (st.st_uid != geteuid())
     return "owned by another user";
-  if ((st->st_mode & (S_IRWXG | S_IRWXO)) != 0)
+  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
     return "group or others have access (want 0700)";
   return NULL;
 }
@@ -236,19 +255,16 @@ nt_os_default_run_dir(void)
 int
 nt_os_check_run_dir(const char *dir)
 {
-  struct stat st;
-  if (lstat(dir, &st) == 0) {
-    const char *why = fallback_refusal(dir, &st);
-    if (why != NULL)
-      return nt_error("cannot use run directory %s: %s", dir, why);
-  }
-  errno = 0;
-  if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
-      access(dir, W_OK | X_OK) == 0)
-    return NT_EXIT_OK;
-  int e = errno;
-  return nt_error("cannot use run directory %s: %s", dir,
-                  e != 0 ? strerror(e) : "not a directory");
+  char msg[NETIPC_RUN_DIR_MSG_MAX];
+  if (netipc_run_dir_check(dir, NETIPC_ROLE_SERVER, msg, sizeof msg) !=
+      NETIPC_OK)
+    return nt_error("%s", msg);
+  const char *why = fallback_refusal(dir);
+  if (why != NULL)
+    return nt_error("cannot use run directory %s: %s", dir, why);
+  if (access(dir, W_OK | X_OK) != 0)
+    return nt_error("cannot use run directory %s: %s", dir, strerror(errno));
+  return NT_EXIT_OK;
 }
 
 bool

@@ -77,8 +77,10 @@ void nt_mutex_destroy(nt_mutex *m);
 
 /*
  * The --run-dir default when the option is not given (POSIX:
- * $NETIPC_RUN_DIR, /run/netipc if writable, $XDG_RUNTIME_DIR, /tmp;
- * Windows: $NETIPC_RUN_DIR, else /run/netipc, a name only).
+ * $NETIPC_RUN_DIR, /run/netipc if writable, $XDG_RUNTIME_DIR, else the
+ * private ${TMPDIR:-/tmp}/netipc-<uid>; Windows: $NETIPC_RUN_DIR, else
+ * /run/netipc, a name only). NULL, after a message, when the private
+ * directory is refused (not ours, or open to group or others).
  */
 const char *nt_os_default_run_dir(void);
 

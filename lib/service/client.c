@@ -55,6 +55,7 @@ client_configure(netipc_client *c, const netipc_client_config *cfg)
   /* The response batch proposal always equals the request one. */
   t->max_response_batch_items = t->max_request_batch_items;
   t->auth_token = cfg->auth_token;
+  t->sealed_shm = cfg->sealed_shm;
   c->growth_cap_request = t->max_request_payload_bytes > NETIPC_MAX_PAYLOAD_CAP
                               ? t->max_request_payload_bytes
                               : NETIPC_MAX_PAYLOAD_CAP;
@@ -113,6 +114,7 @@ client_state_for(netipc_err err)
   case NETIPC_OK:
     return NETIPC_CLIENT_READY;
   case NETIPC_ERR_NOT_FOUND:
+  case NETIPC_ERR_RUN_DIR_MISSING: /* the server has not made it yet */
     return NETIPC_CLIENT_NOT_FOUND;
   case NETIPC_ERR_AUTH_FAILED:
     return NETIPC_CLIENT_AUTH_FAILED;

@@ -10,6 +10,7 @@
 #include <netipc/transport.h>
 
 #include <stdatomic.h>
+#include <sys/types.h>
 
 #include "transport/platform.h"
 
@@ -55,5 +56,20 @@ netipc_err netipc__wait_readable(int fd, uint64_t deadline,
 
 /* A netipc error for an errno from send/recv/connect. */
 netipc_err netipc__errno_to_err(int err);
+
+/*
+ * netipc_run_dir_check, also telling (*shared, may be NULL) whether the
+ * directory is writable by others (then sticky): there the endpoints in
+ * it must belong to a trusted uid (posix-rundir.c, doc/transport.md).
+ */
+netipc_err netipc__run_dir_inspect(const char *run_dir, netipc_role role,
+                                   bool *shared, char *msg, size_t cap);
+
+/* Whether a file or peer owned by uid may be trusted: ours or root's. */
+bool netipc__uid_trusted(uid_t uid);
+
+/* The uid of a connected UNIX socket's peer (SO_PEERCRED, getpeereid).
+ * Errors: SYSTEM, NOT_SUPPORTED where the kernel does not tell. */
+netipc_err netipc__socket_peer_uid(int fd, uid_t *uid);
 
 #endif /* NETIPC_TRANSPORT_POSIX_INTERNAL_H */
