@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,7 +28,7 @@
 #include "shm-helpers.h"
 #include "tap.h"
 
-#define PLAN 99
+#define PLAN 118
 
 #define RQ 1000u /* direct regions: request capacity 1088 */
 #define RS 5000u /* direct regions: response capacity 5056 */
@@ -39,6 +40,9 @@
 #define RT_RQMAX 4000u /* runtime listener: request area 4032 */
 #define RT_RSMAX 4000u
 #define RT_CLIENT_RQ 1000u /* agreed request limit, below the area */
+
+/* A uid no test file belongs to (nobody): tests run as root and chown. */
+#define FOREIGN_UID 65534
 
 /* An attach failure without the 5 s retry loop is far below this. */
 #define QUICK_MS 2500u
@@ -108,6 +112,103 @@ expect_quick_failure(const char *path, uint32_t rq, uint32_t rs,
   restore_header(path);
 }
 
+/* Attach through the client hook, as a session does: the owner is the
+ * uid of conn's peer (SO_PEERCRED). */
+static netipc_err
+hook_attach(int conn, uint64_t *ms)
+{
+  netipc__shm_params p;
+  memset(&p, 0, sizeof p);
+  p.run_dir = run_dir;
+  p.service = SVC;
+  p.session_id = 1;
+  p.request_limit = RQ;
+  p.response_limit = RS;
+  p.conn = conn;
+  netipc__shm *a = NULL;
+  uint64_t t0 = tp_now_ms();
+  netipc_err err = netipc__shm_client_open(&p, &a);
+  *ms = tp_now_ms() - t0;
+  netipc__shm_destroy(a);
+  return err;
+}
+
+/* The region must belong to the server's uid (the socket peer's). */
+static void
+test_attach_owner(const char *path)
+{
+  int sv[2], pfd[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0 ||
+      pipe(pfd) != 0)
+    bail_out("socketpair/pipe: %s", strerror(errno));
+  uint64_t ms;
+  is_err(hook_attach(sv[0], &ms), NETIPC_OK,
+         "client hook: a region of the socket peer's uid attaches");
+  is_err(hook_attach(pfd[0], &ms), NETIPC_ERR_SHM_ATTACH,
+         "client hook: no peer credentials (not a socket): refused");
+  if (geteuid() != 0) {
+    /* Only root can plant another uid's file; as root a failed chown
+     * fails below instead of skipping. */
+    skip(5, "not root: cannot chown a region to another uid");
+    close(sv[0]);
+    close(sv[1]);
+    close(pfd[0]);
+    close(pfd[1]);
+    return;
+  }
+  int chowned = chown(path, FOREIGN_UID, (gid_t)-1) == 0;
+  ok(chowned, "region chown()ed to uid %d (%s)", FOREIGN_UID,
+     chowned ? "done" : strerror(errno));
+  uint64_t t0 = tp_now_ms();
+  netipc__shm *cli = NULL;
+  is_err(chowned ? netipc__shm_attach(run_dir, SVC, 1, RQ, RS, false, &cli)
+                 : NETIPC_ERR_SYSTEM,
+         NETIPC_ERR_SHM_ATTACH, "a region owned by another uid: refused");
+  ok(tp_now_ms() - t0 < QUICK_MS, "...at once, not retried");
+  is_err(chowned ? hook_attach(sv[0], &ms) : NETIPC_ERR_SYSTEM,
+         NETIPC_ERR_SHM_ATTACH,
+         "client hook: a region not owned by the socket peer: refused");
+  /* The same file is fine for a server that runs as that uid. */
+  is_err(chowned ? netipc__shm_attach_owned(run_dir, SVC, 1, RQ, RS, false,
+                                            FOREIGN_UID, &cli)
+                 : NETIPC_ERR_SYSTEM,
+         NETIPC_OK, "expecting uid %d, the same file attaches", FOREIGN_UID);
+  netipc__shm_destroy(cli);
+  if (chown(path, geteuid(), (gid_t)-1) != 0)
+    bail_out("cannot chown %s back", path);
+  close(sv[0]);
+  close(sv[1]);
+  close(pfd[0]);
+  close(pfd[1]);
+}
+
+/* Truncate or extend the region file; the test fails if it did not. */
+static int
+resize(const char *path, off_t size)
+{
+  int rc = truncate(path, size);
+  ok(rc == 0, "region file resized to %lld bytes", (long long)size);
+  return rc == 0;
+}
+
+/* The file must be exactly as long as its header says. The owner's
+ * mapping is not touched while the file is short. */
+static void
+test_attach_size(const char *path)
+{
+  uint64_t ms = 0;
+  is_err(resize(path, SIZE - NETIPC__SHM_ALIGN) ? try_attach(RQ, RS, &ms)
+                                                 : NETIPC_ERR_SYSTEM,
+         NETIPC_ERR_SHM_ATTACH, "a file shorter than its header says: refused");
+  ok(ms < QUICK_MS, "...at once (%llu ms)", (unsigned long long)ms);
+  is_err(resize(path, SIZE + NETIPC__SHM_ALIGN) ? try_attach(RQ, RS, &ms)
+                                                 : NETIPC_ERR_SYSTEM,
+         NETIPC_ERR_SHM_ATTACH, "a file longer than its header says: refused");
+  ok(ms < QUICK_MS, "...at once (%llu ms)", (unsigned long long)ms);
+  is_err(resize(path, SIZE) ? try_attach(RQ, RS, &ms) : NETIPC_ERR_SYSTEM,
+         NETIPC_OK, "the exact size attaches again");
+}
+
 static void
 test_attach(void)
 {
@@ -164,6 +265,20 @@ test_attach(void)
              : NETIPC_ERR_SYSTEM,
          NETIPC_ERR_SHM_ATTACH, "a directory in place of a region: refused");
   rmdir(planted);
+  /* A FIFO: neither the client's open nor the server's stale check of
+   * the name may block on it (the alarm would end the test). */
+  int fifo = mkfifo(planted, 0600);
+  is_err(fifo == 0 ? netipc__shm_attach(run_dir, SVC, 2, RQ, RS, false, &cli)
+                   : NETIPC_ERR_SYSTEM,
+         NETIPC_ERR_SHM_ATTACH, "a FIFO in place of a region: refused");
+  netipc__shm *fifo_srv = NULL;
+  is_err(fifo == 0 ? netipc__shm_create(run_dir, SVC, 2, RQ, RS, false,
+                                        &fifo_srv)
+                   : NETIPC_ERR_SYSTEM,
+         NETIPC_OK, "a FIFO under a new region's name is removed as junk");
+  netipc__shm_destroy(fifo_srv);
+  test_attach_owner(path);
+  test_attach_size(path);
 
   uint64_t ms;
   is_err(try_attach(REQ_CAP - 32u, RESP_CAP - 32u, &ms), NETIPC_OK,
@@ -321,8 +436,10 @@ rt_open(rt *r)
   r->req_cap = shm_ld32(r->map + SHM_H_REQ_CAP);
   r->resp_off = shm_ld32(r->map + SHM_H_RESP_OFF);
   r->resp_cap = shm_ld32(r->map + SHM_H_RESP_CAP);
-  if (netipc__shm_attach(run_dir, SVC_RT, r->sid, 0, 0, false, &r->view) !=
-      NETIPC_OK)
+  bool extended = (netipc_session_get_info(r->p.client)->extension_flags &
+                   NETIPC_HELLO_FLAG_EXTENSIONS) != 0;
+  if (netipc__shm_attach(run_dir, SVC_RT, r->sid, 0, 0, extended,
+                         &r->view) != NETIPC_OK)
     bail_out("cannot attach a view of %s", path);
 }
 
@@ -422,9 +539,14 @@ test_runtime(void)
     ok(h.kind == 0 && h.message_id == 0,
        "server: no header read, so a zeroed one goes back");
   }
-  /* The oversized message was consumed: the next one is read normally. */
+  /* The oversized message was consumed: the next one is read normally.
+   * Published raw as well: the view's own counters never saw the raw
+   * publish above (a publisher never reads its sequence back). */
   rt_header(msg, NETIPC_KIND_REQUEST, 8, 16);
-  netipc__shm_publish(r.view, msg, payload16, 16);
+  memcpy(r.map + r.req_off, msg, NETIPC_HEADER_LEN);
+  memcpy(r.map + r.req_off + NETIPC_HEADER_LEN, payload16, sizeof payload16);
+  shm_raw_publish(r.map, SHM_H_REQ_LEN, SHM_H_REQ_SEQ, SHM_H_REQ_SIGNAL,
+                  NETIPC_HEADER_LEN + (uint32_t)sizeof payload16);
   ok(rt_server_receive(&r, &h) == NETIPC_OK && h.message_id == 8,
      "server: the next request after it is received");
   rt_close(&r);
@@ -451,6 +573,19 @@ test_runtime(void)
        "server: the header is still returned (id %llu, len %u)",
        (unsigned long long)h.message_id, h.payload_len);
   }
+  rt_close(&r);
+
+  /* A peer rewriting the publisher's own words: the publisher counts in
+   * its own memory, so it stores its next sequence, not the peer's + 1. */
+  rt_open(&r);
+  __atomic_store_n((uint64_t *)(void *)(r.map + SHM_H_REQ_SEQ), 1000u,
+                   __ATOMIC_RELEASE);
+  rt_header(msg, NETIPC_KIND_REQUEST, 9, 16);
+  is_err(netipc__shm_publish(r.view, msg, payload16, 16), NETIPC_OK,
+         "publish after the peer rewrote req_seq");
+  is_int((int)__atomic_load_n((uint64_t *)(void *)(r.map + SHM_H_REQ_SEQ),
+                              __ATOMIC_ACQUIRE),
+         1, "req_seq is the client's own first sequence, not read back");
   rt_close(&r);
 
   /* payload_len disagreeing with the published length (posix-shm.md 7). */

@@ -304,6 +304,13 @@ NETIPC_API netipc_err netipc_batch_item(const netipc_batch_view *v,
  * clients never set it, so they never see a non-zero HELLO_ACK flags.
  */
 #define NETIPC_HELLO_FLAG_EXTENSIONS 0x0001u
+/*
+ * Extension 2 (doc/extensions.md): an SHM session's region is a sealed
+ * memfd passed with the HELLO_ACK (SCM_RIGHTS) instead of a file in the
+ * run dir. Offered and echoed only between netipc peers, only where the
+ * build has memfd_create and file seals (Linux).
+ */
+#define NETIPC_HELLO_FLAG_SEALED_SHM 0x0002u
 
 /* HELLO payload, 44 bytes on the wire. */
 typedef struct netipc_hello {

@@ -50,6 +50,12 @@ typedef struct netipc_transport_config {
   /* true: speak exactly the reference protocol, never offering or
    * echoing the netipc extensions (doc/extensions.md). */
   bool plain_protocol;
+  /* Client: true asks for the sealed memfd region (doc/extensions.md,
+   * Extension 2) instead of a region file, where the build supports it
+   * (Linux) and the server echoes it; ignored with plain_protocol. A
+   * netipc server always offers it where built, so this switch only
+   * matters on the client. Default false: the file region. */
+  bool sealed_shm;
 } netipc_transport_config;
 
 /* Which end of a session this process is. */
@@ -71,7 +77,8 @@ typedef struct netipc_session_info {
   uint32_t packet_size;
   uint64_t session_id;
   /* netipc extensions in effect (the HELLO_ACK flags; 0 with a
-   * reference peer): NETIPC_HELLO_FLAG_EXTENSIONS. */
+   * reference peer): NETIPC_HELLO_FLAG_EXTENSIONS,
+   * NETIPC_HELLO_FLAG_SEALED_SHM. */
   uint16_t extension_flags;
 } netipc_session_info;
 
@@ -118,6 +125,33 @@ NETIPC_API netipc_err netipc_endpoint_name(const char *run_dir,
                                            char *buf, size_t cap);
 
 /* ------------------------------------------------------------------ */
+/* Run directory                                                       */
+/* ------------------------------------------------------------------ */
+
+/* Room for any message of netipc_run_dir_check: the path plus the rule. */
+#define NETIPC_RUN_DIR_MSG_MAX 4352u
+
+/*
+ * Check that run_dir may hold endpoints for role (doc/transport.md, "Run
+ * directory"), as netipc_listener_create (SERVER) and
+ * netipc_session_connect (CLIENT) do before anything else. The last
+ * component of the path must exist and be a directory, not a symlink; it
+ * must not be writable by others unless it has the sticky bit (as /tmp
+ * does); a SERVER also needs it owned by its effective uid or by root.
+ * Group-writable is allowed. When msg is not NULL, a one-line message
+ * naming the directory and the rule it breaks is written into msg (cap
+ * bytes, truncated, always NUL-terminated; "" on success).
+ * On Windows the run directory only names the pipe and SHM objects
+ * (windows.md 2.3) and no file is made in it: the check returns OK.
+ * Errors: INVALID_ARG (run_dir NULL, bad role), RUN_DIR_MISSING,
+ * RUN_DIR_NOT_DIR, RUN_DIR_UNSAFE, RUN_DIR_OWNER, SYSTEM (lstat failed,
+ * e.g. no search permission on a parent).
+ */
+NETIPC_API netipc_err netipc_run_dir_check(const char *run_dir,
+                                           netipc_role role, char *msg,
+                                           size_t cap);
+
+/* ------------------------------------------------------------------ */
 /* Abort handle                                                        */
 /* ------------------------------------------------------------------ */
 
@@ -137,9 +171,15 @@ NETIPC_API void netipc_abort_destroy(netipc_abort *a);
 /* ------------------------------------------------------------------ */
 
 /*
- * Validate the name, recover a stale endpoint, bind with mode 0600 and
- * listen (posix-uds.md 3-4). A live server is never displaced.
- * Errors: INVALID_ARG, BAD_NAME, PATH_TOO_LONG, ADDR_IN_USE, NOMEM, SYSTEM.
+ * Validate the name, check the run directory as a SERVER
+ * (netipc_run_dir_check), recover a stale endpoint, bind with mode 0600
+ * and listen (posix-uds.md 3-4). A live server is never displaced; in a
+ * shared (sticky, other-writable) run dir only a dead endpoint of our own
+ * uid is reclaimed.
+ * Errors: INVALID_ARG, BAD_NAME, PATH_TOO_LONG, RUN_DIR_MISSING,
+ * RUN_DIR_NOT_DIR, RUN_DIR_UNSAFE, RUN_DIR_OWNER, ENDPOINT_OWNER (a dead
+ * endpoint of another user in a shared run dir), ADDR_IN_USE, NOMEM,
+ * SYSTEM.
  */
 NETIPC_API netipc_err netipc_listener_create(
     const netipc_transport_config *cfg, netipc_listener **out);
@@ -201,9 +241,13 @@ NETIPC_API void netipc_listener_destroy(netipc_listener *l);
 /* ------------------------------------------------------------------ */
 
 /*
- * Connect and run the client handshake (wire.md 9.6), waiting at most
- * timeout_ms (0: forever) for the HELLO_ACK.
- * Errors: INVALID_ARG, BAD_NAME, PATH_TOO_LONG, NOT_FOUND (connect failed),
+ * Check the run directory as a CLIENT (netipc_run_dir_check), connect and
+ * run the client handshake (wire.md 9.6), waiting at most timeout_ms (0:
+ * forever) for the HELLO_ACK. In a shared (sticky, other-writable) run
+ * dir the socket file and the listening process must belong to this
+ * process's effective uid or root (doc/transport.md, "Run directory").
+ * Errors: INVALID_ARG, BAD_NAME, PATH_TOO_LONG, RUN_DIR_MISSING,
+ * RUN_DIR_NOT_DIR, RUN_DIR_UNSAFE, ENDPOINT_OWNER, NOT_FOUND (connect failed),
  * AUTH_FAILED, NO_PROFILE, INCOMPATIBLE, LIMIT_EXCEEDED, HANDSHAKE,
  * PROTOCOL, DISCONNECTED, TIMEOUT, ABORTED, NOMEM, SYSTEM.
  */
@@ -265,6 +309,31 @@ NETIPC_API bool netipc_session_is_broken(const netipc_session *s);
 
 /* Close the socket and free the session. NULL-safe. */
 NETIPC_API void netipc_session_destroy(netipc_session *s);
+
+/* ------------------------------------------------------------------ */
+/* Shared memory: the process-wide SIGBUS guard (Linux SHM)            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A peer may ftruncate() the region file of an SHM session; touching the
+ * region afterwards raises SIGBUS, which would kill this process and every
+ * other session in it. By default (enable = true) the library therefore
+ * installs a process-wide SIGBUS handler (sigaction, SA_SIGINFO) while at
+ * least one SHM region is mapped, server or client: a fault inside a
+ * region maps zero pages over that region, and its session fails with
+ * NETIPC_ERR_SHM_FAULT (a Level 2 server closes it, a Level 2 client
+ * reconnects) while every other session goes on. Any other SIGBUS is
+ * passed to the handler that was installed before (SIG_DFL: the process
+ * dies of it as before); that handler is restored when the last region is
+ * unmapped, unless the program has replaced ours meanwhile.
+ *
+ * enable = false: regions mapped from now on are not guarded and the
+ * embedding program owns SIGBUS (a truncating peer then kills the
+ * process). Call it before any session exists; regions already mapped
+ * keep their guard. Thread-safe. Windows has no such fault (a mapped file
+ * cannot be truncated) and ignores the call.
+ */
+NETIPC_API void netipc_shm_sigbus_guard(bool enable);
 
 #ifdef __cplusplus
 }

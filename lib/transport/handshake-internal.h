@@ -111,6 +111,22 @@ netipc_err netipc__conn_recv_record(netipc_os_handle conn, uint64_t deadline,
                                     const netipc_abort *abort, void *buf,
                                     size_t cap, size_t *len, bool *truncated);
 
+/*
+ * The same hooks carrying one descriptor beside the record (POSIX:
+ * SCM_RIGHTS), for the sealed region of Extension 2. pass_fd < 0 sends
+ * none. The receiver takes at most one: extra descriptors and other
+ * control messages are closed or ignored, *got_fd is -1 when none came,
+ * and a truncated control part (MSG_CTRUNC) fails with PROTOCOL.
+ */
+netipc_err netipc__conn_send_record_fd(netipc_os_handle conn,
+                                       const netipc__iobuf *bufs, int count,
+                                       int pass_fd);
+netipc_err netipc__conn_recv_record_fd(netipc_os_handle conn,
+                                       uint64_t deadline,
+                                       const netipc_abort *abort, void *buf,
+                                       size_t cap, size_t *len,
+                                       bool *truncated, int *got_fd);
+
 /* The packet size conn offers: the configured value, else what the OS
  * accepts in one record (posix-uds.md 5). */
 uint32_t netipc__conn_packet_size(netipc_os_handle conn, uint32_t configured);
@@ -131,6 +147,15 @@ typedef struct netipc__shm_params {
    * which also end the attach retries where the platform honours them. */
   uint64_t deadline;
   const netipc_abort *abort;
+  /* Client: the handshaken connection (POSIX: the region file must be
+   * owned by the uid of its peer, the server). */
+  netipc_os_handle conn;
+  /* Extension 2 (doc/extensions.md) agreed: the server makes a sealed
+   * memfd instead of a file; the client attaches from region_fd, the
+   * descriptor that came with the HELLO_ACK (NETIPC_OS_HANDLE_INVALID:
+   * none came), which client_open always takes over. */
+  bool sealed;
+  netipc_os_handle region_fd;
 } netipc__shm_params;
 
 /*
@@ -151,6 +176,10 @@ netipc_err netipc__shm_server_open(const netipc__shm_params *p,
  */
 netipc_err netipc__shm_client_open(const netipc__shm_params *p,
                                    netipc__shm **out);
+
+/* Server, sealed region: the descriptor to pass with the HELLO_ACK (the
+ * region keeps it). */
+int netipc__shm_region_fd(const netipc__shm *shm);
 
 /* Unmap and close; the owner also unlinks the file. NULL-safe. */
 void netipc__shm_destroy(netipc__shm *shm);

@@ -13,6 +13,69 @@
 #include "transport/handshake-internal.h"
 #include "transport/platform.h"
 
+/* Extension 2 (doc/extensions.md) where the build has sealed memfds. */
+#ifdef NETIPC_BUILD_SEALED_SHM
+#include <unistd.h> /* Linux only: close() of a descriptor we do not keep */
+#define HS_SEALED_BUILT NETIPC_HELLO_FLAG_SEALED_SHM
+#else
+#define HS_SEALED_BUILT 0u
+#endif
+
+/* What a client offers: the sealed region only on request, and never
+ * with plain_protocol (then no bit at all). */
+static uint16_t
+connect_flags(const netipc_transport_config *cfg)
+{
+  uint16_t f = netipc__extension_flags(cfg);
+  if (f != 0 && cfg->sealed_shm)
+    f |= HS_SEALED_BUILT;
+  return f;
+}
+
+/* What a server echoes: every extension it implements. */
+static uint16_t
+accept_flags(const netipc_transport_config *cfg)
+{
+  uint16_t f = netipc__extension_flags(cfg);
+  return f != 0 ? (uint16_t)(f | HS_SEALED_BUILT) : 0;
+}
+
+/* Read the HELLO_ACK; where a sealed region can be agreed, also take the
+ * descriptor that may come with it (else *fd stays -1). */
+static netipc_err
+connect_recv_ack(netipc_os_handle conn, uint64_t deadline,
+                 const netipc_abort *abort, uint8_t *buf, size_t cap,
+                 size_t *len, int *fd)
+{
+  bool truncated;
+  *fd = -1;
+#ifdef NETIPC_BUILD_SEALED_SHM
+  return netipc__conn_recv_record_fd(conn, deadline, abort, buf, cap, len,
+                                     &truncated, fd);
+#else
+  return netipc__conn_recv_record(conn, deadline, abort, buf, cap, len,
+                                  &truncated);
+#endif
+}
+
+/* A descriptor only belongs to an agreed sealed SHM session. */
+static bool
+connect_wants_fd(const netipc_session_info *info)
+{
+  return (info->extension_flags & NETIPC_HELLO_FLAG_SEALED_SHM) != 0 &&
+         (info->selected_profile & NETIPC__SHM_PROFILES) != 0;
+}
+
+static void
+hs_close_fd(int *fd)
+{
+#ifdef NETIPC_BUILD_SEALED_SHM
+  if (*fd >= 0)
+    close(*fd);
+#endif
+  *fd = -1;
+}
+
 /* HELLO from the resolved configuration (wire.md 9.1). */
 static void
 connect_hello(const netipc_transport_config *cfg, const netipc__limits *l,
@@ -28,14 +91,15 @@ connect_hello(const netipc_transport_config *cfg, const netipc__limits *l,
   h->max_response_batch_items = l->max_response_batch_items;
   h->auth_token = cfg->auth_token;
   h->packet_size = packet_size;
-  h->flags = netipc__extension_flags(cfg);
+  h->flags = connect_flags(cfg);
 }
 
-/* Send HELLO and process the HELLO_ACK on a connected conn. */
+/* Send HELLO and process the HELLO_ACK on a connected conn; *fd is the
+ * sealed region's descriptor when one is agreed and came, else -1. */
 static netipc_err
 connect_exchange(netipc_os_handle conn, const netipc_transport_config *cfg,
                  uint64_t deadline, const netipc_abort *abort,
-                 netipc_session_info *info)
+                 netipc_session_info *info, int *fd)
 {
   netipc__limits l;
   netipc__limits_resolve(cfg, &l);
@@ -49,17 +113,19 @@ connect_exchange(netipc_os_handle conn, const netipc_transport_config *cfg,
   if (err != NETIPC_OK)
     return err;
   size_t len;
-  bool truncated;
-  err = netipc__conn_recv_record(conn, deadline, abort, buf, sizeof buf, &len,
-                                 &truncated);
+  err = connect_recv_ack(conn, deadline, abort, buf, sizeof buf, &len, fd);
   if (err != NETIPC_OK)
     return err;
   netipc_hello_ack ack;
   err = netipc_hello_ack_process_flags(buf, len, l.supported_profiles,
                                        hello.flags, &ack);
-  if (err != NETIPC_OK)
+  if (err != NETIPC_OK) {
+    hs_close_fd(fd);
     return err;
+  }
   netipc__info_from_ack(&ack, NETIPC_ROLE_CLIENT, info);
+  if (!connect_wants_fd(info))
+    hs_close_fd(fd); /* not asked for: ignored */
   return NETIPC_OK;
 }
 
@@ -70,7 +136,8 @@ netipc__handshake_connect(netipc_os_handle conn,
                           netipc_session_info *info, netipc__shm **shm)
 {
   *shm = NULL;
-  netipc_err err = connect_exchange(conn, cfg, deadline, abort, info);
+  int fd = -1;
+  netipc_err err = connect_exchange(conn, cfg, deadline, abort, info, &fd);
   /* An SHM session never falls back to the socket: a failed attach ends
    * it, and the caller reconnects without SHM (posix-shm.md 6.1). */
   if (err == NETIPC_OK && (info->selected_profile & NETIPC__SHM_PROFILES)) {
@@ -85,9 +152,14 @@ netipc__handshake_connect(netipc_os_handle conn,
         .extended = (info->extension_flags & NETIPC_HELLO_FLAG_EXTENSIONS) != 0,
         .deadline = deadline,
         .abort = abort,
+        .conn = conn,
+        .sealed = connect_wants_fd(info),
+        .region_fd = fd,
     };
+    fd = -1; /* client_open owns it */
     err = netipc__shm_client_open(&p, shm);
   }
+  hs_close_fd(&fd);
   return err;
 }
 
@@ -102,7 +174,7 @@ netipc__listen_core_init(netipc__listen_core *c,
   c->hello.max_request_payload_bytes = lim.max_request_payload_bytes;
   c->hello.max_response_payload_bytes = lim.max_response_payload_bytes;
   c->hello.auth_token = cfg->auth_token;
-  c->hello.extension_flags = netipc__extension_flags(cfg);
+  c->hello.extension_flags = accept_flags(cfg);
   c->configured_packet_size = cfg->packet_size;
   c->handshake_timeout_ms = netipc__or_default(
       cfg->handshake_timeout_ms, NETIPC_HANDSHAKE_TIMEOUT_MS_DEFAULT);
@@ -128,14 +200,22 @@ netipc_listener_last_status(const netipc_listener *l)
                    : 0;
 }
 
-/* Send a HELLO_ACK record; rejections are best-effort (wire.md 9.3). */
+/* Send a HELLO_ACK record; rejections are best-effort (wire.md 9.3). A
+ * sealed region goes with the OK answer, whose bytes stay the same. */
 static netipc_err
 accept_send_ack(netipc_os_handle conn, const netipc_hello_ack *ack,
-                uint16_t status)
+                uint16_t status, const netipc__shm *shm)
 {
   uint8_t buf[NETIPC_HELLO_ACK_MSG_LEN];
   netipc_hello_ack_message_encode(ack, status, buf, sizeof buf);
   netipc__iobuf iov = {buf, sizeof buf};
+#ifdef NETIPC_BUILD_SEALED_SHM
+  if (shm != NULL && (ack->flags & NETIPC_HELLO_FLAG_SEALED_SHM) != 0)
+    return netipc__conn_send_record_fd(conn, &iov, 1,
+                                       netipc__shm_region_fd(shm));
+#else
+  (void)shm;
+#endif
   return netipc__conn_send_record(conn, &iov, 1);
 }
 
@@ -165,9 +245,19 @@ accept_negotiate(const netipc__listen_core *l, netipc_server_hello_config *cfg,
       .request_limit = cfg->max_request_payload_bytes,
       .response_limit = cfg->max_response_payload_bytes,
       .extended = (ack->flags & NETIPC_HELLO_FLAG_EXTENSIONS) != 0,
+      .sealed = (ack->flags & NETIPC_HELLO_FLAG_SEALED_SHM) != 0,
+      .region_fd = NETIPC_OS_HANDLE_INVALID,
   };
   if (netipc__shm_server_open(&p, shm) == NETIPC_OK)
     return action;
+  if (p.sealed) {
+    /* No memfd here (e.g. out of descriptors, or a sandbox forbids it):
+     * withdraw the extension and offer the region file instead. */
+    ack->flags &= (uint16_t)~NETIPC_HELLO_FLAG_SEALED_SHM;
+    p.sealed = false;
+    if (netipc__shm_server_open(&p, shm) == NETIPC_OK)
+      return action;
+  }
   cfg->supported_profiles &= ~NETIPC__SHM_PROFILES;
   cfg->preferred_profiles &= ~NETIPC__SHM_PROFILES;
   if (cfg->supported_profiles == 0)
@@ -200,7 +290,7 @@ netipc__handshake_accept(netipc__listen_core *l, netipc_os_handle conn,
       accept_negotiate(l, &cfg, buf, len, session_id, &ack, &status, shm);
   if (action == NETIPC_HELLO_DROP)
     return NETIPC_ERR_HANDSHAKE;
-  err = accept_send_ack(conn, &ack, status);
+  err = accept_send_ack(conn, &ack, status, *shm);
   if (action == NETIPC_HELLO_REJECT) {
     netipc__atomic_store32(&l->last_status, status);
     return NETIPC_ERR_HANDSHAKE;

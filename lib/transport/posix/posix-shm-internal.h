@@ -9,8 +9,11 @@
 
 #include <netipc/transport.h>
 
+#include <sys/types.h>
+
 #include "transport/handshake-internal.h"
 #include "transport/posix/posix-internal.h"
+#include "transport/posix/posix-shm-guard.h"
 
 #define NETIPC__SHM_MAGIC 0x4E53484Du
 #define NETIPC__SHM_VERSION 3u
@@ -53,10 +56,16 @@ struct netipc__shm {
   uint8_t *base;
   size_t size;
   int fd;
+  int guard_slot; /* the SIGBUS guard's entry for base (posix-shm-guard.h) */
   bool owner; /* the server: unlinks the file at teardown */
   netipc_role role;
   uint32_t req_off, req_cap, resp_off, resp_cap;
   uint64_t recv_seen; /* last consumed sequence of the incoming direction */
+  /* This side's own sequence and signal words: it is their only writer,
+   * so it counts here and only stores; a peer rewriting them in the
+   * region cannot make this side read its counters back. */
+  uint64_t send_seq;
+  uint32_t send_signal;
   uint32_t spin_limit;
   uint32_t spin_min, spin_max; /* equal: a fixed budget */
   uint32_t spin_round_ps;      /* measured cost of one relax round */
@@ -78,12 +87,66 @@ netipc_err netipc__shm_create(const char *run_dir, const char *service,
 
 /*
  * Client: attach to the region of session_id, retrying while it is not
- * ready (posix-shm.md 6). The netipc__shm_client_open hook calls it.
+ * ready (posix-shm.md 6). Beyond the reference the file must be a regular
+ * file owned by `owner` (the server's uid) with no group or other bits,
+ * and exactly as long as its header (plus the extension block when
+ * extended) says. The netipc__shm_client_open hook calls it with the uid
+ * of the session socket's peer. Errors: SHM_ATTACH, NOMEM, BAD_NAME,
+ * PATH_TOO_LONG.
  */
+netipc_err netipc__shm_attach_owned(const char *run_dir, const char *service,
+                                    uint64_t session_id, uint32_t rq_limit,
+                                    uint32_t rs_limit, bool extended,
+                                    uid_t owner, netipc__shm **out);
+
+/* netipc__shm_attach_owned expecting a region of our own effective uid. */
 netipc_err netipc__shm_attach(const char *run_dir, const char *service,
                               uint64_t session_id, uint32_t rq_limit,
                               uint32_t rs_limit, bool extended,
                               netipc__shm **out);
+
+/* Set the offsets, capacities and size of a region for these limits
+ * (posix-shm.md 4; + the extension block when extended). Errors:
+ * INVALID_ARG (over UINT32_MAX). */
+netipc_err netipc__shm_layout(netipc__shm *shm, uint32_t rq_max,
+                              uint32_t rs_max, bool extended);
+
+/* shm->fd sized: allocate every block and map it under the SIGBUS guard.
+ * Errors: NOSPACE, SYSTEM. */
+netipc_err netipc__shm_allocate(netipc__shm *shm);
+/* shm->fd as long as shm->size: map it under the SIGBUS guard.
+ * Errors: SYSTEM, NOSPACE (the guard is full). */
+netipc_err netipc__shm_map(netipc__shm *shm);
+
+/* Server: write the header of a freshly mapped region (and find the
+ * extension block when the layout has one). */
+void netipc__shm_init_header(netipc__shm *shm);
+
+/* Client: shm->base/size mapped; check the header as an attach does
+ * (posix-shm.md 6 steps 5-8, exact size) and take the sequence to start
+ * from. False: not a region for these limits. */
+bool netipc__shm_validate(netipc__shm *shm, uint32_t rq_limit,
+                          uint32_t rs_limit, bool extended);
+
+#ifdef NETIPC_BUILD_SEALED_SHM
+/*
+ * Extension 2 (doc/extensions.md, posix-shm-memfd.c). Server: a region
+ * laid out as netipc__shm_create's, in a memfd sealed against shrinking,
+ * growing and further sealing; no file, nothing to unlink. Errors:
+ * INVALID_ARG, SYSTEM, NOSPACE, NOMEM.
+ */
+netipc_err netipc__shm_memfd_create(uint32_t rq_max, uint32_t rs_max,
+                                    bool extended, netipc__shm **out);
+
+/*
+ * Client: attach to the region in fd (taken over: closed on failure),
+ * which must be a regular file carrying at least the SHRINK and GROW seals
+ * and exactly as long as its header says. Errors: SHM_ATTACH, NOMEM.
+ */
+netipc_err netipc__shm_memfd_attach(int fd, uint32_t rq_limit,
+                                    uint32_t rs_limit, bool extended,
+                                    netipc__shm **out);
+#endif
 
 /*
  * Remove dead or junk regions of service in run_dir (posix-shm.md 11);
@@ -96,7 +159,7 @@ unsigned netipc__shm_cleanup(const char *run_dir, const char *service);
  * (posix-shm.md 8), then wake the peer: always toward a reference peer,
  * only when it announced itself asleep on an extended session (the
  * argument is in doc/shm.md). Errors: LIMIT_EXCEEDED (over the area
- * capacity; nothing published).
+ * capacity; nothing published), SHM_FAULT (the peer truncated the region).
  */
 netipc_err netipc__shm_publish(netipc__shm *shm, const uint8_t *hdr,
                                const void *payload, size_t payload_len);
@@ -108,7 +171,8 @@ netipc_err netipc__shm_publish(netipc__shm *shm, const uint8_t *hdr,
  * timeout_ms (0: none) counts from when the spin turns to sleep, the only
  * place the clock is read.
  * Errors: TIMEOUT, ABORTED, DISCONNECTED, LIMIT_EXCEEDED (too large,
- * consumed), PROTOCOL (length 0, consumed), SYSTEM.
+ * consumed), PROTOCOL (length 0, consumed), SHM_FAULT (the peer truncated
+ * the region: every later call fails the same way), SYSTEM.
  */
 netipc_err netipc__shm_receive(netipc__shm *shm, uint32_t timeout_ms,
                                const netipc_abort *abort, int sock_fd,

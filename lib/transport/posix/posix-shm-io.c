@@ -13,6 +13,11 @@
  * a later one halves it (the peer is idle). Busy ping-pong settles at
  * cache-line latency; an idle waiter spins only spin_min rounds. Results
  * are in bench/ (bench-ping-pong), not asserted in tests.
+ *
+ * A peer may truncate the region file under us: the SIGBUS guard
+ * (posix-shm-guard.c) then maps zero pages over the region and flags it.
+ * Every path checks the flag after its last touch of the region and
+ * before it trusts what it read, and fails with SHM_FAULT from then on.
  */
 #include "config.h"
 
@@ -131,9 +136,16 @@ shm_waiter(const netipc__shm *shm, bool requests)
                         sizeof(uint32_t);
 }
 
-netipc_err
-netipc__shm_publish(netipc__shm *shm, const uint8_t *hdr, const void *payload,
-                    size_t payload_len)
+/* True once the peer truncated the region under our mapping. */
+static bool
+shm_faulted(const netipc__shm *shm)
+{
+  return netipc__shm_guard_faulted(shm->guard_slot);
+}
+
+static netipc_err
+shm_publish(netipc__shm *shm, const uint8_t *hdr, const void *payload,
+            size_t payload_len)
 {
   bool requests = shm->role == NETIPC_ROLE_CLIENT;
   shm_dir d = shm_direction(shm, requests);
@@ -144,26 +156,34 @@ netipc__shm_publish(netipc__shm *shm, const uint8_t *hdr, const void *payload,
   if (payload_len != 0)
     memcpy(d.area + NETIPC_HEADER_LEN, payload, payload_len);
   atomic_store_explicit(d.len, (uint32_t)total, memory_order_release);
-  /* This side is the only writer of its seq and signal words, so a load
-   * and a store are the reference's increments without a locked op. */
-  atomic_store_explicit(
-      d.seq, atomic_load_explicit(d.seq, memory_order_relaxed) + 1,
-      memory_order_release);
+  /* This side is the only writer of its seq and signal words: the
+   * reference's increments are stores of its own counters (never read
+   * back from the region, which the peer can rewrite). */
+  atomic_store_explicit(d.seq, ++shm->send_seq, memory_order_release);
   if (shm->ext != NULL) {
-    /* Sequentially consistent increment and load: with the receiver's
+    /* Sequentially consistent store and load: with the receiver's
      * announce-then-recheck (shm_announce) either it sees the new signal
      * or this load sees its announcement (doc/shm.md). */
-    atomic_fetch_add_explicit(d.signal, 1, memory_order_seq_cst);
+    atomic_store_explicit(d.signal, ++shm->send_signal, memory_order_seq_cst);
     if (atomic_load_explicit(shm_waiter(shm, requests),
                              memory_order_seq_cst) == 0)
       return NETIPC_OK;
   } else {
-    atomic_store_explicit(
-        d.signal, atomic_load_explicit(d.signal, memory_order_relaxed) + 1,
-        memory_order_release);
+    atomic_store_explicit(d.signal, ++shm->send_signal, memory_order_release);
   }
   netipc__futex_wake((uint32_t *)d.signal);
   return NETIPC_OK;
+}
+
+netipc_err
+netipc__shm_publish(netipc__shm *shm, const uint8_t *hdr, const void *payload,
+                    size_t payload_len)
+{
+  if (shm_faulted(shm))
+    return NETIPC_ERR_SHM_FAULT;
+  netipc_err err = shm_publish(shm, hdr, payload, payload_len);
+  /* A fault during the copy or the stores: the peer never got it. */
+  return shm_faulted(shm) ? NETIPC_ERR_SHM_FAULT : err;
 }
 
 static void
@@ -231,8 +251,9 @@ shm_announce(_Atomic uint32_t *waiter, uint32_t value)
 
 /* Phase 2: futex sleeps in slices, checking deadline, abort and peer. */
 static netipc_err
-shm_sleep(const shm_dir *d, _Atomic uint32_t *waiter, uint64_t expected,
-          uint64_t deadline, const netipc_abort *abort, int sock_fd)
+shm_sleep(const netipc__shm *shm, const shm_dir *d, _Atomic uint32_t *waiter,
+          uint64_t expected, uint64_t deadline, const netipc_abort *abort,
+          int sock_fd)
 {
   for (;;) {
     uint32_t v = atomic_load_explicit(d->signal, memory_order_acquire);
@@ -252,7 +273,14 @@ shm_sleep(const shm_dir *d, _Atomic uint32_t *waiter, uint64_t expected,
       return NETIPC_ERR_ABORTED;
     if (published)
       continue;
+    /* After a fault every word reads 0 and nothing would ever wake us. */
+    if (shm_faulted(shm))
+      return NETIPC_ERR_SHM_FAULT;
     int rc = netipc__futex_wait((uint32_t *)d->signal, v, slice);
+    /* Truncated between our loads and the wait: the kernel cannot fault
+     * the page in for the futex key. */
+    if (rc == EFAULT)
+      return NETIPC_ERR_SHM_FAULT;
     /* The peer probe (a poll()) only after a slice that timed out, as
      * posix-shm.md 12 has it: a woken receive makes no extra syscall. */
     if (rc == ETIMEDOUT && sock_fd >= 0 && netipc__socket_peer_gone(sock_fd))
@@ -276,7 +304,8 @@ shm_wait_asleep(netipc__shm *shm, const shm_dir *d, uint64_t expected,
   uint64_t sleep_start = shm_now_ns();
   uint64_t deadline =
       timeout_ms != 0 ? sleep_start / NS_PER_MS + timeout_ms : 0;
-  netipc_err err = shm_sleep(d, waiter, expected, deadline, abort, sock_fd);
+  netipc_err err =
+      shm_sleep(shm, d, waiter, expected, deadline, abort, sock_fd);
   shm_announce(waiter, 0);
   uint64_t spin_ns = (uint64_t)shm->spin_limit * shm->spin_round_ps / PS_PER_NS;
   shm_spin_learn(shm, spin_ns,
@@ -284,10 +313,9 @@ shm_wait_asleep(netipc__shm *shm, const shm_dir *d, uint64_t expected,
   return err;
 }
 
-netipc_err
-netipc__shm_receive(netipc__shm *shm, uint32_t timeout_ms,
-                    const netipc_abort *abort, int sock_fd, uint8_t *buf,
-                    size_t cap, size_t *len)
+static netipc_err
+shm_receive(netipc__shm *shm, uint32_t timeout_ms, const netipc_abort *abort,
+            int sock_fd, uint8_t *buf, size_t cap, size_t *len)
 {
   shm_dir d = shm_direction(shm, shm->role == NETIPC_ROLE_SERVER);
   uint64_t expected = shm->recv_seen + 1;
@@ -310,4 +338,16 @@ netipc__shm_receive(netipc__shm *shm, uint32_t timeout_ms,
   memcpy(buf, d.area, n);
   *len = n;
   return NETIPC_OK;
+}
+
+netipc_err
+netipc__shm_receive(netipc__shm *shm, uint32_t timeout_ms,
+                    const netipc_abort *abort, int sock_fd, uint8_t *buf,
+                    size_t cap, size_t *len)
+{
+  if (shm_faulted(shm))
+    return NETIPC_ERR_SHM_FAULT;
+  netipc_err err = shm_receive(shm, timeout_ms, abort, sock_fd, buf, cap, len);
+  /* Whatever was read after a fault is zeros, not the peer's message. */
+  return shm_faulted(shm) ? NETIPC_ERR_SHM_FAULT : err;
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -104,7 +105,9 @@ region_owner_alive(const uint8_t *hdr)
 static bool
 region_reclaim(int dir, const char *entry)
 {
-  int fd = openat(dir, entry, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  /* O_NONBLOCK: a FIFO planted under the name must not block open;
+   * fstat below refuses it. */
+  int fd = openat(dir, entry, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT)
       return true;
@@ -118,15 +121,13 @@ region_reclaim(int dir, const char *entry)
     return false;
   }
   bool live = false;
-  if (S_ISREG(st.st_mode) && st.st_size >= (off_t)NETIPC__SHM_HEADER_LEN) {
-    void *map = mmap(NULL, NETIPC__SHM_HEADER_LEN, PROT_READ, MAP_SHARED, fd, 0);
-    if (map != MAP_FAILED) {
-      const uint8_t *hdr = map;
-      live = netipc__ld32(hdr + RG_MAGIC) == NETIPC__SHM_MAGIC &&
-             region_owner_alive(hdr);
-      munmap(map, NETIPC__SHM_HEADER_LEN);
-    }
-  }
+  /* pread, not a mapping: a file someone truncates while we look at it
+   * makes the read short instead of raising SIGBUS. */
+  uint8_t hdr[NETIPC__SHM_HEADER_LEN];
+  if (S_ISREG(st.st_mode) && st.st_size >= (off_t)NETIPC__SHM_HEADER_LEN &&
+      pread(fd, hdr, sizeof hdr, 0) == (ssize_t)sizeof hdr)
+    live = netipc__ld32(hdr + RG_MAGIC) == NETIPC__SHM_MAGIC &&
+           region_owner_alive(hdr);
   close(fd);
   return !live && region_remove_if_same(dir, entry, &st);
 }
@@ -187,7 +188,7 @@ region_write_header(netipc__shm *shm)
 static netipc_err
 region_open_excl(int dir, const char *entry, int *fd)
 {
-  const int flags = O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC;
+  const int flags = O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
   *fd = openat(dir, entry, flags, REGION_FILE_MODE);
   if (*fd < 0 && errno == EEXIST) {
     if (!region_reclaim(dir, entry))
@@ -197,7 +198,41 @@ region_open_excl(int dir, const char *entry, int *fd)
   return *fd >= 0 ? NETIPC_OK : NETIPC_ERR_SYSTEM;
 }
 
-/* Allocate every block (never sparse: no SIGBUS later) and map. */
+/*
+ * Map shm->size bytes of shm->fd shared, under the SIGBUS guard from the
+ * first byte we touch: the peer may truncate the file at any moment, even
+ * before we validated it. Errors: SYSTEM, NOSPACE (the guard is full).
+ */
+static netipc_err
+region_map(netipc__shm *shm)
+{
+  void *map = mmap(NULL, shm->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+                   shm->fd, 0);
+  if (map == MAP_FAILED)
+    return NETIPC_ERR_SYSTEM;
+  netipc_err err = netipc__shm_guard_add(map, shm->size, &shm->guard_slot);
+  if (err != NETIPC_OK) {
+    munmap(map, shm->size);
+    return err;
+  }
+  shm->base = map;
+  return NETIPC_OK;
+}
+
+/* Undo region_map: the guard lets go of the range before munmap does. */
+static void
+region_unmap(netipc__shm *shm)
+{
+  if (shm->base == NULL)
+    return;
+  netipc__shm_guard_remove(shm->guard_slot);
+  munmap(shm->base, shm->size);
+  shm->base = NULL;
+  shm->guard_slot = NETIPC__SHM_GUARD_NONE;
+}
+
+/* Allocate every block (never sparse: no SIGBUS from a full filesystem
+ * later) and map. */
 static netipc_err
 region_allocate(netipc__shm *shm)
 {
@@ -207,12 +242,7 @@ region_allocate(netipc__shm *shm)
   while (rc != 0 && errno == EINTR);
   if (rc != 0)
     return NETIPC_ERR_NOSPACE;
-  void *map = mmap(NULL, shm->size, PROT_READ | PROT_WRITE, MAP_SHARED,
-                   shm->fd, 0);
-  if (map == MAP_FAILED)
-    return NETIPC_ERR_SYSTEM;
-  shm->base = map;
-  return NETIPC_OK;
+  return region_map(shm);
 }
 
 static netipc_err
@@ -226,6 +256,7 @@ region_new(const char *run_dir, const char *service, uint64_t session_id,
   if (shm == NULL)
     return NETIPC_ERR_NOMEM;
   shm->fd = -1;
+  shm->guard_slot = NETIPC__SHM_GUARD_NONE;
   netipc__shm_spin_init(shm);
   int n = snprintf(shm->path, sizeof shm->path, "%s/%s", run_dir, entry);
   if (n < 0 || (size_t)n >= sizeof shm->path) {
@@ -244,15 +275,30 @@ region_ext(netipc__shm *shm)
 }
 
 netipc_err
-netipc__shm_create(const char *run_dir, const char *service,
-                   uint64_t session_id, uint32_t rq_max, uint32_t rs_max,
-                   bool extended, netipc__shm **out)
+netipc__shm_layout(netipc__shm *shm, uint32_t rq_max, uint32_t rs_max,
+                   bool extended)
 {
   uint64_t req_cap = align64((uint64_t)NETIPC_HEADER_LEN + rq_max);
   uint64_t resp_cap = align64((uint64_t)NETIPC_HEADER_LEN + rs_max);
   uint64_t ext_len = extended ? NETIPC__SHM_EXT_LEN : 0;
+  if (NETIPC__SHM_HEADER_LEN + req_cap + resp_cap + ext_len > UINT32_MAX)
+    return NETIPC_ERR_INVALID_ARG;
+  shm->req_off = NETIPC__SHM_HEADER_LEN;
+  shm->req_cap = (uint32_t)req_cap;
+  shm->resp_off = (uint32_t)(NETIPC__SHM_HEADER_LEN + req_cap);
+  shm->resp_cap = (uint32_t)resp_cap;
+  shm->size = (size_t)(NETIPC__SHM_HEADER_LEN + req_cap + resp_cap + ext_len);
+  return NETIPC_OK;
+}
+
+netipc_err
+netipc__shm_create(const char *run_dir, const char *service,
+                   uint64_t session_id, uint32_t rq_max, uint32_t rs_max,
+                   bool extended, netipc__shm **out)
+{
+  netipc__shm probe; /* the layout is checked before anything is made */
   if (run_dir == NULL || out == NULL ||
-      NETIPC__SHM_HEADER_LEN + req_cap + resp_cap + ext_len > UINT32_MAX)
+      netipc__shm_layout(&probe, rq_max, rs_max, extended) != NETIPC_OK)
     return NETIPC_ERR_INVALID_ARG;
   char entry[NETIPC__SHM_PATH_MAX];
   netipc__shm *shm;
@@ -262,11 +308,7 @@ netipc__shm_create(const char *run_dir, const char *service,
     return err;
   shm->owner = true;
   shm->role = NETIPC_ROLE_SERVER;
-  shm->req_off = NETIPC__SHM_HEADER_LEN;
-  shm->req_cap = (uint32_t)req_cap;
-  shm->resp_off = (uint32_t)(NETIPC__SHM_HEADER_LEN + req_cap);
-  shm->resp_cap = (uint32_t)resp_cap;
-  shm->size = (size_t)(NETIPC__SHM_HEADER_LEN + req_cap + resp_cap + ext_len);
+  (void)netipc__shm_layout(shm, rq_max, rs_max, extended);
 
   int dir = open(run_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   err = dir < 0 ? NETIPC_ERR_SYSTEM : region_open_excl(dir, entry, &shm->fd);
@@ -291,8 +333,7 @@ netipc__shm_destroy(netipc__shm *shm)
 {
   if (shm == NULL)
     return;
-  if (shm->base != NULL)
-    munmap(shm->base, shm->size);
+  region_unmap(shm);
   if (shm->fd >= 0)
     close(shm->fd);
   if (shm->owner)
@@ -327,40 +368,40 @@ attach_validate(netipc__shm *shm, uint32_t rq_limit, uint32_t rs_limit,
   uint64_t resp_end = (uint64_t)shm->resp_off + shm->resp_cap;
   if (req_end > UINT32_MAX || (shm->req_off | shm->req_cap | shm->resp_off |
                                shm->resp_cap) % NETIPC__SHM_ALIGN != 0 ||
-      shm->resp_off < align64(req_end) || resp_end > shm->size ||
-      req_end > shm->size)
+      shm->resp_off < align64(req_end))
+    return ATTACH_FAIL;
+  /* Exactly the size the header describes (the reference layout ends with
+   * the response area, an extended one with the extension block): a
+   * shorter file was truncated, a longer one was not made by a server. */
+  if (resp_end + (extended ? NETIPC__SHM_EXT_LEN : 0) != shm->size)
     return ATTACH_FAIL;
   if (shm->req_cap < (uint64_t)NETIPC_HEADER_LEN + rq_limit ||
       shm->resp_cap < (uint64_t)NETIPC_HEADER_LEN + rs_limit)
-    return ATTACH_FAIL;
-  if (extended && resp_end + NETIPC__SHM_EXT_LEN > shm->size)
     return ATTACH_FAIL;
   return ATTACH_OK;
 }
 
 static attach_result
 attach_once(int dir, const char *entry, netipc__shm *shm, uint32_t rq_limit,
-            uint32_t rs_limit, bool extended)
+            uint32_t rs_limit, bool extended, uid_t owner)
 {
   /* Not there yet is the only reason to try again; a symlink (ELOOP) or a
    * file we may not open is never the server's region. */
-  shm->fd = openat(dir, entry, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+  shm->fd = openat(dir, entry, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (shm->fd < 0)
     return errno == ENOENT ? ATTACH_RETRY : ATTACH_FAIL;
   struct stat st;
-  /* The server makes a regular file 0600 (posix-shm.md 4): anything else
-   * was planted or widened by someone else. */
+  /* The server makes a regular file 0600 (posix-shm.md 4) as the uid the
+   * session socket's peer runs as: anything else was planted or widened
+   * by someone else. */
   if (fstat(shm->fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-      (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+      st.st_uid != owner || (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
     return ATTACH_FAIL;
   if (st.st_size < (off_t)NETIPC__SHM_HEADER_LEN)
     return ATTACH_RETRY;
   shm->size = (size_t)st.st_size;
-  void *map = mmap(NULL, shm->size, PROT_READ | PROT_WRITE, MAP_SHARED,
-                   shm->fd, 0);
-  if (map == MAP_FAILED)
+  if (region_map(shm) != NETIPC_OK)
     return ATTACH_FAIL;
-  shm->base = map;
   atomic_thread_fence(memory_order_acquire);
   return attach_validate(shm, rq_limit, rs_limit, extended);
 }
@@ -369,18 +410,37 @@ attach_once(int dir, const char *entry, netipc__shm *shm, uint32_t rq_limit,
 static void
 attach_reset(netipc__shm *shm)
 {
-  if (shm->base != NULL)
-    munmap(shm->base, shm->size);
+  region_unmap(shm);
   if (shm->fd >= 0)
     close(shm->fd);
-  shm->base = NULL;
   shm->fd = -1;
 }
 
+/*
+ * A client's counters, read once at attach: nothing published before
+ * counts as new (posix-shm.md 6 step 9), and its own request sequence and
+ * signal continue from what the region holds.
+ */
+static void
+region_sync_counters(netipc__shm *shm)
+{
+  shm->recv_seen = atomic_load_explicit(
+      (_Atomic uint64_t *)(shm->base + NETIPC__SHM_RESP_SEQ),
+      memory_order_acquire);
+  shm->send_seq = atomic_load_explicit(
+      (_Atomic uint64_t *)(shm->base + NETIPC__SHM_REQ_SEQ),
+      memory_order_relaxed);
+  shm->send_signal = atomic_load_explicit(
+      (_Atomic uint32_t *)(shm->base + NETIPC__SHM_REQ_SIGNAL),
+      memory_order_relaxed);
+}
+
+
 netipc_err
-netipc__shm_attach(const char *run_dir, const char *service,
-                   uint64_t session_id, uint32_t rq_limit, uint32_t rs_limit,
-                   bool extended, netipc__shm **out)
+netipc__shm_attach_owned(const char *run_dir, const char *service,
+                         uint64_t session_id, uint32_t rq_limit,
+                         uint32_t rs_limit, bool extended, uid_t owner,
+                         netipc__shm **out)
 {
   if (run_dir == NULL || out == NULL)
     return NETIPC_ERR_INVALID_ARG;
@@ -395,7 +455,7 @@ netipc__shm_attach(const char *run_dir, const char *service,
   attach_result r = dir < 0 ? ATTACH_FAIL : ATTACH_RETRY;
   uint64_t deadline = netipc__deadline(NETIPC__SHM_ATTACH_TIMEOUT_MS);
   while (r == ATTACH_RETRY) {
-    r = attach_once(dir, entry, shm, rq_limit, rs_limit, extended);
+    r = attach_once(dir, entry, shm, rq_limit, rs_limit, extended, owner);
     if (r == ATTACH_OK)
       break;
     attach_reset(shm);
@@ -410,20 +470,67 @@ netipc__shm_attach(const char *run_dir, const char *service,
     netipc__shm_destroy(shm);
     return NETIPC_ERR_SHM_ATTACH;
   }
-  /* Nothing published before attach counts as new (posix-shm.md 6 step 9). */
-  shm->recv_seen = atomic_load_explicit(
-      (_Atomic uint64_t *)(shm->base + NETIPC__SHM_RESP_SEQ), memory_order_acquire);
+  region_sync_counters(shm);
   if (extended)
     shm->ext = region_ext(shm);
   *out = shm;
   return NETIPC_OK;
 }
 
+netipc_err
+netipc__shm_attach(const char *run_dir, const char *service,
+                   uint64_t session_id, uint32_t rq_limit, uint32_t rs_limit,
+                   bool extended, netipc__shm **out)
+{
+  return netipc__shm_attach_owned(run_dir, service, session_id, rq_limit,
+                                  rs_limit, extended, geteuid(), out);
+}
+
+/* What posix-shm-memfd.c shares with the region files. */
+netipc_err
+netipc__shm_allocate(netipc__shm *shm)
+{
+  return region_allocate(shm);
+}
+
+netipc_err
+netipc__shm_map(netipc__shm *shm)
+{
+  return region_map(shm);
+}
+
+void
+netipc__shm_init_header(netipc__shm *shm)
+{
+  region_write_header(shm);
+  if (shm->ext == NULL && shm->size > (size_t)shm->resp_off + shm->resp_cap)
+    shm->ext = region_ext(shm);
+}
+
+bool
+netipc__shm_validate(netipc__shm *shm, uint32_t rq_limit, uint32_t rs_limit,
+                     bool extended)
+{
+  atomic_thread_fence(memory_order_acquire);
+  if (attach_validate(shm, rq_limit, rs_limit, extended) != ATTACH_OK)
+    return false;
+  region_sync_counters(shm);
+  if (extended)
+    shm->ext = region_ext(shm);
+  return true;
+}
+
 /* The handshake's hooks (transport/handshake-internal.h): POSIX regions
- * are named by run dir, service and session id only. */
+ * are named by run dir, service and session id only; a sealed one
+ * (Extension 2) has no name at all. */
 netipc_err
 netipc__shm_server_open(const netipc__shm_params *p, netipc__shm **out)
 {
+#ifdef NETIPC_BUILD_SEALED_SHM
+  if (p->sealed)
+    return netipc__shm_memfd_create(p->request_limit, p->response_limit,
+                                    p->extended, out);
+#endif
   return netipc__shm_create(p->run_dir, p->service, p->session_id,
                             p->request_limit, p->response_limit, p->extended,
                             out);
@@ -432,7 +539,17 @@ netipc__shm_server_open(const netipc__shm_params *p, netipc__shm **out)
 netipc_err
 netipc__shm_client_open(const netipc__shm_params *p, netipc__shm **out)
 {
-  return netipc__shm_attach(p->run_dir, p->service, p->session_id,
-                            p->request_limit, p->response_limit, p->extended,
-                            out);
+#ifdef NETIPC_BUILD_SEALED_SHM
+  if (p->sealed)
+    return netipc__shm_memfd_attach(p->region_fd, p->request_limit,
+                                    p->response_limit, p->extended, out);
+#endif
+  if (p->region_fd >= 0)
+    close(p->region_fd); /* not ours to use (the handshake drops these) */
+  uid_t owner;
+  if (netipc__socket_peer_uid(p->conn, &owner) != NETIPC_OK)
+    return NETIPC_ERR_SHM_ATTACH;
+  return netipc__shm_attach_owned(p->run_dir, p->service, p->session_id,
+                                  p->request_limit, p->response_limit,
+                                  p->extended, owner, out);
 }

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/time.h>
 #include <sys/uio.h>
@@ -61,10 +62,29 @@ netipc__conn_packet_size(netipc_os_handle fd, uint32_t configured)
   return (uint32_t)sndbuf - NETIPC_HEADER_LEN;
 }
 
+#ifndef MSG_CMSG_CLOEXEC
+#define MSG_CMSG_CLOEXEC 0 /* then the descriptor is set FD_CLOEXEC below */
+#define UDS_CLOEXEC_AFTER 1
+#endif
+
+/* Room for one passed descriptor (Extension 2 never sends more). */
+typedef union uds_fd_cmsg {
+  struct cmsghdr align;
+  char buf[CMSG_SPACE(sizeof(int))];
+} uds_fd_cmsg;
+
 /* The send hook: one sendmsg with MSG_NOSIGNAL. */
 netipc_err
 netipc__conn_send_record(netipc_os_handle fd, const netipc__iobuf *bufs,
                          int count)
+{
+  return netipc__conn_send_record_fd(fd, bufs, count, -1);
+}
+
+/* The same with pass_fd (>= 0) in an SCM_RIGHTS control message. */
+netipc_err
+netipc__conn_send_record_fd(netipc_os_handle fd, const netipc__iobuf *bufs,
+                            int count, int pass_fd)
 {
   struct iovec iov[NETIPC__RECORD_PIECES_MAX];
   size_t want = 0;
@@ -79,6 +99,17 @@ netipc__conn_send_record(netipc_os_handle fd, const netipc__iobuf *bufs,
   memset(&msg, 0, sizeof msg);
   msg.msg_iov = iov;
   msg.msg_iovlen = (size_t)count;
+  uds_fd_cmsg ctl;
+  if (pass_fd >= 0) {
+    memset(&ctl, 0, sizeof ctl);
+    msg.msg_control = ctl.buf;
+    msg.msg_controllen = sizeof ctl.buf;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &pass_fd, sizeof pass_fd);
+  }
   ssize_t n;
   do
     n = sendmsg(fd, &msg, MSG_NOSIGNAL);
@@ -130,6 +161,71 @@ netipc__conn_recv_record(netipc_os_handle fd, uint64_t deadline,
   return uds_recv_result(uds_recvmsg(fd, buf, cap, truncated, true), len);
 }
 
+/*
+ * Keep the first descriptor of the SCM_RIGHTS messages in msg in *got_fd
+ * and close every other one: a peer may pack several into our buffer
+ * (CMSG_SPACE rounds up). Other control messages carry no descriptor.
+ */
+static void
+uds_take_fds(struct msghdr *msg, int *got_fd)
+{
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c != NULL;
+       c = CMSG_NXTHDR(msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+        c->cmsg_len < CMSG_LEN(0))
+      continue;
+    size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (size_t i = 0; i < count; i++) {
+      int one;
+      memcpy(&one, CMSG_DATA(c) + i * sizeof(int), sizeof one);
+      if (*got_fd < 0)
+        *got_fd = one;
+      else
+        close(one);
+    }
+  }
+#ifdef UDS_CLOEXEC_AFTER
+  if (*got_fd >= 0)
+    (void)fcntl(*got_fd, F_SETFD, FD_CLOEXEC);
+#endif
+}
+
+/* The receive hook with room for one descriptor (see the header). */
+netipc_err
+netipc__conn_recv_record_fd(netipc_os_handle fd, uint64_t deadline,
+                            const netipc_abort *abort, void *buf, size_t cap,
+                            size_t *len, bool *truncated, int *got_fd)
+{
+  *got_fd = -1;
+  netipc_err err = netipc__wait_readable(fd, deadline, abort);
+  if (err != NETIPC_OK)
+    return err;
+  struct iovec iov = {.iov_base = buf, .iov_len = cap};
+  uds_fd_cmsg ctl;
+  struct msghdr msg;
+  memset(&msg, 0, sizeof msg);
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = ctl.buf;
+  msg.msg_controllen = sizeof ctl.buf;
+  ssize_t n;
+  do
+    n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+  while (n < 0 && errno == EINTR);
+  *truncated = n > 0 && (msg.msg_flags & MSG_TRUNC) != 0;
+  if (n > 0)
+    uds_take_fds(&msg, got_fd);
+  /* More than fits was sent: the kernel dropped some, nothing we got can
+   * be trusted to be what the peer meant. */
+  if (n > 0 && (msg.msg_flags & MSG_CTRUNC) != 0) {
+    if (*got_fd >= 0)
+      close(*got_fd);
+    *got_fd = -1;
+    return NETIPC_ERR_PROTOCOL;
+  }
+  return uds_recv_result(n, len);
+}
+
 /* Put wait_ms into SO_RCVTIMEO unless it is there already. */
 static netipc_err
 uds_set_rcvtimeo(int fd, uint32_t *current, uint32_t wait_ms)
@@ -137,7 +233,8 @@ uds_set_rcvtimeo(int fd, uint32_t *current, uint32_t wait_ms)
   if (*current == wait_ms)
     return NETIPC_OK;
   struct timeval tv = {.tv_sec = wait_ms / MS_PER_SEC,
-                       .tv_usec = (wait_ms % MS_PER_SEC) * US_PER_MS};
+                       .tv_usec = (suseconds_t)(wait_ms % MS_PER_SEC) *
+                                  US_PER_MS};
   if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0)
     return NETIPC_ERR_SYSTEM;
   *current = wait_ms;
