@@ -73,8 +73,16 @@ typedef enum svc_raw_mode {
   SVC_RAW_STATUS_BATCH, /* same, echoing BATCH and item_count (spec 11) */
   SVC_RAW_WRONG_CODE,   /* OK answer with code + 1 */
   SVC_RAW_WRONG_ID,     /* OK answer with message_id + 1000 */
-  SVC_RAW_CLOSE         /* close without an answer */
+  SVC_RAW_CLOSE,        /* close without an answer */
+  SVC_RAW_SCRIPT        /* script() answers (any bytes, any records) */
 } svc_raw_mode;
+
+/*
+ * The answer of SVC_RAW_SCRIPT to one request: write whatever records the
+ * case needs on fd. Returns 0 to keep the connection, -1 to close it.
+ */
+typedef int (*svc_raw_script)(int fd, const netipc_header *req,
+                              const uint8_t *payload, size_t len, void *arg);
 
 #define SVC_RAW_MAX_CONNS 32
 
@@ -86,6 +94,9 @@ typedef struct svc_raw_server {
   uint16_t status;
   uint32_t select;
   uint32_t rsmax;
+  uint32_t packet; /* != 0: the agreed packet size (if below the client's) */
+  svc_raw_script script; /* SVC_RAW_SCRIPT */
+  void *script_arg;
   /* output (atomic counters; hellos valid after stop) */
   atomic_int conns;
   atomic_int requests;
@@ -99,7 +110,8 @@ typedef struct svc_raw_server {
 
 /*
  * Listen on "<dir>/<svc>.sock" and start the thread; bails out on error.
- * Zero *r first; select and rsmax may be set before the call.
+ * Zero *r first; select, rsmax, packet, script and script_arg may be set
+ * before the call.
  */
 void svc_raw_server_start(svc_raw_server *r, const char *dir, const char *svc,
                           svc_raw_mode mode, uint16_t status);

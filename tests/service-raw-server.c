@@ -76,8 +76,9 @@ raw_handshake(svc_raw_server *r, int fd, int index, uint8_t *buf)
   a.agreed_max_response_payload_bytes =
       r->rsmax != 0 ? r->rsmax : hello.max_response_payload_bytes;
   a.agreed_max_response_batch_items = hello.max_request_batch_items;
+  uint32_t packet = r->packet != 0 ? r->packet : RAW_BUF;
   a.agreed_packet_size =
-      hello.packet_size < RAW_BUF ? hello.packet_size : RAW_BUF;
+      hello.packet_size < packet ? hello.packet_size : packet;
   a.session_id = (uint64_t)index + 1;
   uint8_t ack[NETIPC_HELLO_ACK_MSG_LEN];
   if (netipc_hello_ack_message_encode(&a, NETIPC_STATUS_OK, ack, sizeof ack) !=
@@ -100,6 +101,8 @@ raw_answer(svc_raw_server *r, int fd, const netipc_header *req,
   switch (r->mode) {
   case SVC_RAW_CLOSE:
     return -1;
+  case SVC_RAW_SCRIPT:
+    return r->script(fd, req, payload, len, r->script_arg);
   case SVC_RAW_STATUS_BATCH:
     h.flags = req->flags;
     h.item_count = req->item_count;
@@ -169,13 +172,19 @@ void
 svc_raw_server_start(svc_raw_server *r, const char *dir, const char *svc,
                      svc_raw_mode mode, uint16_t status)
 {
-  /* Inputs other than these (select, rsmax) may be set before the call. */
+  /* Inputs other than these (select, rsmax, packet, script) may be set
+   * before the call. */
   *r = (svc_raw_server){.dir = dir,
                         .svc = svc,
                         .mode = mode,
                         .status = status,
                         .select = r->select,
-                        .rsmax = r->rsmax};
+                        .rsmax = r->rsmax,
+                        .packet = r->packet,
+                        .script = r->script,
+                        .script_arg = r->script_arg};
+  if (mode == SVC_RAW_SCRIPT && r->script == NULL)
+    tp_bail("svc_raw_server_start: SVC_RAW_SCRIPT without a script");
   r->lfd = svc_raw_listen(dir, svc);
   if (r->lfd < 0)
     tp_bail("svc_raw_server_start: cannot listen");

@@ -39,6 +39,17 @@ start_server(const char *svc, uint16_t method, svc_handler *h, uint32_t rq,
   return svc_server_start(&cfg);
 }
 
+/* A raw client's session, or bail out: the byte checks need one. */
+static int
+raw_open_or_bail(const char *dir, const char *svc, uint32_t rq, uint32_t rs,
+                 uint32_t batch)
+{
+  int fd = svc_raw_open(dir, svc, rq, rs, batch, NULL);
+  if (fd < 0)
+    bail_out("raw client handshake with %s", svc);
+  return fd;
+}
+
 /* ---------------------------------------------------------------- */
 /* Many clients                                                      */
 /* ---------------------------------------------------------------- */
@@ -241,7 +252,7 @@ test_raw_statuses(void)
   svc_raw_close(fd);
 
   /* Wrong method code, single and batch: UNSUPPORTED, session stays. */
-  fd = svc_raw_open(run_dir, svc, 1024, 1024, 4, NULL);
+  fd = raw_open_or_bail(run_dir, svc, 1024, 1024, 4);
   unsigned before = atomic_load(&h.calls);
   netipc_string_reverse_encode("abc", 3, p, sizeof p, &len);
   svc_raw_send(fd, NETIPC_KIND_REQUEST, NETIPC_METHOD_STRING_REVERSE, 0, 1, 9,
@@ -287,7 +298,7 @@ test_raw_statuses(void)
   svc_raw_close(fd);
 
   /* A batch whose answers exceed the response limit: LIMIT_EXCEEDED. */
-  fd = svc_raw_open(run_dir, svc, 4096, 1024, 100, NULL);
+  fd = raw_open_or_bail(run_dir, svc, 4096, 1024, 100);
   netipc_batch_builder_init(&b, p, sizeof p, 100);
   for (int i = 0; i < 100; i++) {
     netipc_increment_encode((uint64_t)i, item, sizeof item, &len);
@@ -305,7 +316,7 @@ test_raw_statuses(void)
   svc_raw_close(fd);
 
   /* A request over the agreed request limit: LIMIT_EXCEEDED, EOF. */
-  fd = svc_raw_open(run_dir, svc, 1024, 1024, 1, NULL);
+  fd = raw_open_or_bail(run_dir, svc, 1024, 1024, 1);
   memset(p, 'x', 1500);
   svc_raw_send(fd, NETIPC_KIND_REQUEST, NETIPC_METHOD_INCREMENT, 0, 1, 14, p,
                1500);
@@ -317,7 +328,7 @@ test_raw_statuses(void)
   svc_raw_close(fd);
 
   /* A message that is not a REQUEST: closed without a reply. */
-  fd = svc_raw_open(run_dir, svc, 1024, 1024, 1, NULL);
+  fd = raw_open_or_bail(run_dir, svc, 1024, 1024, 1);
   netipc_increment_encode(5, p, sizeof p, &len);
   svc_raw_send(fd, NETIPC_KIND_RESPONSE, NETIPC_METHOD_INCREMENT, 0, 1, 15, p,
                len);

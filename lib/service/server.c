@@ -99,7 +99,7 @@ netipc_server_create(const netipc_server_config *cfg, netipc_server **out)
 static server_slot *
 server_reap(netipc_server *s)
 {
-  server_slot *free_slot = NULL;
+  uint32_t free_i = s->nslots; /* an index: none found yet */
   for (uint32_t i = 0; i < s->nslots; i++) {
     server_slot *slot = &s->slots[i];
     if (netipc__atomic_load32(&slot->state) == SLOT_DONE) {
@@ -107,10 +107,10 @@ server_reap(netipc_server *s)
       slot->thread = NULL;
       netipc__atomic_store32(&slot->state, SLOT_FREE);
     }
-    if (free_slot == NULL && netipc__atomic_load32(&slot->state) == SLOT_FREE)
-      free_slot = slot;
+    if (free_i == s->nslots && netipc__atomic_load32(&slot->state) == SLOT_FREE)
+      free_i = i;
   }
-  return free_slot;
+  return free_i < s->nslots ? &s->slots[free_i] : NULL;
 }
 
 /*
