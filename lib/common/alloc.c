@@ -39,6 +39,12 @@ netipc__alloc_fail_after(unsigned long n)
   ALLOC_STORE(&alloc_fail_countdown, n);
 }
 
+unsigned long
+netipc__alloc_fail_pending(void)
+{
+  return ALLOC_LOAD(&alloc_fail_countdown);
+}
+
 void *
 netipc__malloc(size_t size)
 {

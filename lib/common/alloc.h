@@ -33,9 +33,21 @@ netipc_err netipc__grow_max(void *buf_ptr, size_t *cap, size_t need,
 
 /*
  * Test hook: make the n-th allocation from now (1 = the next) fail, and
- * every one after it succeed again; 0 disables. Not thread-safe: tests
- * set it while no other thread allocates.
+ * every one after it succeed again; 0 disables. Tests arm it while no
+ * other thread allocates; threads may then allocate while it counts down
+ * (the counter is atomic), but "the n-th" only means one allocation when
+ * the scenario fixes their order (a server's threads serving one client
+ * at a time; tests/alloc-failure.h).
  */
 void netipc__alloc_fail_after(unsigned long n);
+
+/*
+ * Test hook: the allocations still to come up to and including the armed
+ * failure (n right after netipc__alloc_fail_after(n)); 0 once the failure
+ * has been injected, or when disarmed. A scenario run with fail_after(n)
+ * that ends with this non-zero completed without reaching its n-th
+ * allocation: the OOM loop of the tests stops there.
+ */
+unsigned long netipc__alloc_fail_pending(void);
 
 #endif /* NETIPC_COMMON_ALLOC_H */
