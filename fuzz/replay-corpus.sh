@@ -8,7 +8,10 @@
 srcdir=${NETIPC_TOP_SRCDIR:-.}
 builddir=${NETIPC_TOP_BUILDDIR:-.}
 names="header batch hello cgroups string-reverse lookup-request
-lookup-response"
+lookup-response uds-receive shm-consumer"
+# Harnesses of a transport that a build may lack (MinGW, no SOCK_SEQPACKET,
+# no futex): skipped when fuzz/Makemodule.am did not build them.
+optional="uds-receive shm-consumer"
 
 set -- $names
 echo "1..$#"
@@ -22,6 +25,11 @@ for name in $names; do
     bin="$bin.exe"
   fi
   if test ! -x "$bin"; then
+    case " $optional " in
+    *" $name "*)
+      echo "ok $n - $name # SKIP transport not built in this configuration"
+      continue ;;
+    esac
     echo "not ok $n - $name: harness $bin not built"
     continue
   fi
