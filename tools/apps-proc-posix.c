@@ -24,7 +24,8 @@
 #include "nt-platform.h"
 
 #define PROC_ROOT "/proc"
-/* Room for "/proc/4294967295/cgroup". */
+/* Room for "/proc/4294967295/cgroup", the longest path built here (the
+ * names are this file's constants), so the snprintf never truncates. */
 #define PROC_PATH_MAX 64
 /* /proc/PID/stat is one line of about 300 bytes; the Uid: line is among
  * the first lines of status. */
@@ -45,7 +46,7 @@ static ssize_t
 proc_read(uint32_t pid, const char *name, char *buf, size_t cap)
 {
   char path[PROC_PATH_MAX];
-  snprintf(path, sizeof path, PROC_ROOT "/%u/%s", pid, name);
+  (void)snprintf(path, sizeof path, PROC_ROOT "/%u/%s", pid, name);
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return -1;
@@ -157,13 +158,13 @@ read_cgroup(uint32_t pid, nt_proc_info *p)
   netipc_apps_lookup_item *it = &p->item;
   it->cgroup_status = NETIPC_APPS_CGROUP_UNKNOWN_RETRY_LATER;
   char path[PROC_PATH_MAX];
-  snprintf(path, sizeof path, PROC_ROOT "/%u/cgroup", pid);
+  (void)snprintf(path, sizeof path, PROC_ROOT "/%u/cgroup", pid);
   FILE *f = fopen(path, "re");
   if (f == NULL)
     return;
   /* No NUL in the file: one getdelim reads all of it. */
   ssize_t got = getdelim(&p->cgroup_line, &p->cgroup_cap, '\0', f);
-  fclose(f);
+  (void)fclose(f); /* read only: nothing is lost if it fails */
   char *cg = got > 0 ? cgroup_path_of(p->cgroup_line) : NULL;
   size_t len = cg != NULL ? strlen(cg) : 0;
   if (len == 0)

@@ -210,19 +210,22 @@ nt_cgroups_source_set_systemd(nt_cgroups_source *s, uint32_t enabled)
 void
 nt_cgroups_source_describe(const nt_cgroups_source *s, char *buf, size_t cap)
 {
+  /* (void): a description for a message; cut short it is still true. */
   char gen[CG_GEN_TEXT_MAX];
   if (s->fixed_generation)
-    snprintf(gen, sizeof gen, "%llu", (unsigned long long)s->generation);
+    (void)snprintf(gen, sizeof gen, "%llu",
+                   (unsigned long long)s->generation);
   else
-    snprintf(gen, sizeof gen, "request counter");
+    (void)snprintf(gen, sizeof gen, "request counter");
   if (s->live)
-    snprintf(buf, cap,
+    (void)snprintf(buf, cap,
              "directory %s (re-read on every request), generation %s, "
              "systemd_enabled %u",
              nt_cgroups_tree_root(s->tree), gen, s->systemd_enabled);
   else
-    snprintf(buf, cap, "file %s (%zu items), generation %s, systemd_enabled %u",
-             s->file, s->count, gen, s->systemd_enabled);
+    (void)snprintf(buf, cap,
+                   "file %s (%zu items), generation %s, systemd_enabled %u",
+                   s->file, s->count, gen, s->systemd_enabled);
 }
 
 int

@@ -141,9 +141,11 @@ list_subdirs(const char *path, char ***out, size_t *out_n)
   return 0;
 }
 
-/* Depth-first walk below p (which holds the directory's absolute path). */
+/* Depth-first walk below p (which holds the directory's absolute path).
+ * Recursive on purpose (hence the NOLINT): CG_MAX_DEPTH bounds the depth. */
 static int
-walk(netipc_cgroups_builder *b, cg_path *p, size_t root_len, int depth)
+walk(netipc_cgroups_builder *b, /* NOLINT(misc-no-recursion) */
+     cg_path *p, size_t root_len, int depth)
 {
   char **names;
   size_t n;

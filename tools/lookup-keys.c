@@ -101,7 +101,9 @@ nt_lookup_keys_arg(nt_lookup_keys *k, const char *arg)
   return NT_EXIT_OK;
 }
 
-/* One line: its first tab-separated field is the key. */
+/* One line: its first tab-separated field is the key. The analyzer
+ * bracket: see netipc-tool.h (push_path's copy, in k->paths). */
+NT_GCC_ANALYZER_REALLOC_FP_BEGIN
 static int
 key_line(nt_lookup_keys *k, const nt_tsv_reader *r, char *line)
 {
@@ -125,6 +127,7 @@ key_line(nt_lookup_keys *k, const nt_tsv_reader *r, char *line)
   }
   return NT_EXIT_OK;
 }
+NT_GCC_ANALYZER_REALLOC_FP_END
 
 int
 nt_lookup_keys_file(nt_lookup_keys *k, const char *file)
@@ -143,6 +146,7 @@ nt_lookup_keys_file(nt_lookup_keys *k, const char *file)
   return rc;
 }
 
+NT_GCC_ANALYZER_REALLOC_FP_BEGIN /* as for key_line */
 int
 nt_lookup_keys_generate(nt_lookup_keys *k, size_t n)
 {
@@ -160,6 +164,7 @@ nt_lookup_keys_generate(nt_lookup_keys *k, size_t n)
   }
   return NT_EXIT_OK;
 }
+NT_GCC_ANALYZER_REALLOC_FP_END
 
 void
 nt_lookup_keys_truncate(nt_lookup_keys *k, size_t n)

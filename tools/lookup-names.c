@@ -47,7 +47,7 @@ static const nt_name orchestrators[] = {
     {NETIPC_ORCHESTRATOR_NSPAWN, "nspawn"},
 };
 
-#define TABLE(t) {t, sizeof t / sizeof t[0]}
+#define TABLE(t) {(t), sizeof(t) / sizeof((t)[0])}
 /* Room for every name of a set, separated, and the number hint. */
 #define NAMES_LIST_MAX 160
 
@@ -99,8 +99,9 @@ list_names(nt_name_set set, char *buf, size_t cap)
                      sets[set].names[i].name);
     used += w > 0 ? (size_t)w : 0;
   }
-  if (numbers && used < cap)
-    snprintf(buf + used, cap - used, " or a number up to %u", UINT16_MAX);
+  if (numbers && used < cap) /* a hint for a message: may be cut short */
+    (void)snprintf(buf + used, cap - used, " or a number up to %u",
+                   UINT16_MAX);
 }
 
 bool

@@ -94,9 +94,11 @@ lookup_window(lookup_bench *b, const char *scenario)
   }
   if (rc == NT_EXIT_OK) {
     char name[BENCH_SCENARIO_MAX], rate[BENCH_RATE_TEXT_MAX] = "";
+    /* (void): the buffers hold the scenario and any count and rate. */
     if (b->rate > 0)
-      snprintf(rate, sizeof rate, "-rate%u", b->rate);
-    snprintf(name, sizeof name, "%s-%zu%s", scenario, b->keys.count, rate);
+      (void)snprintf(rate, sizeof rate, "-rate%u", b->rate);
+    (void)snprintf(name, sizeof name, "%s-%zu%s", scenario, b->keys.count,
+                   rate);
     nt_bench_print(b->o, name, &r);
   }
   nt_bench_free(&r);

@@ -49,7 +49,7 @@ msb64(uint64_t v)
 static unsigned
 hist_index(uint64_t v)
 {
-  if (v < 2 * HIST_SUB)
+  if (v < (uint64_t)2 * HIST_SUB)
     return (unsigned)v;
   unsigned msb = msb64(v);
   unsigned shift = msb - HIST_SUB_BITS;

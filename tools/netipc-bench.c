@@ -119,14 +119,16 @@ static void
 bench_ping_pong_name(const char *transport, const bench_args *a, char *buf,
                      size_t cap)
 {
+  /* (void): each part holds any uint32_t; buf is the caller's 128 bytes. */
   char batch[32] = "", depth[32] = "", rate[32] = "";
   if (a->batch > 1)
-    snprintf(batch, sizeof batch, "-batch%u", a->batch);
+    (void)snprintf(batch, sizeof batch, "-batch%u", a->batch);
   if (a->depth > 1)
-    snprintf(depth, sizeof depth, "-depth%u", a->depth);
+    (void)snprintf(depth, sizeof depth, "-depth%u", a->depth);
   if (a->rate > 0)
-    snprintf(rate, sizeof rate, "-rate%u", a->rate);
-  snprintf(buf, cap, "ping-pong-%s%s%s%s", transport, batch, depth, rate);
+    (void)snprintf(rate, sizeof rate, "-rate%u", a->rate);
+  (void)snprintf(buf, cap, "ping-pong-%s%s%s%s", transport, batch, depth,
+                 rate);
 }
 
 /* ---- ping-pong through the Level 2 client --------------------------- */
@@ -157,7 +159,7 @@ pp_call(const nt_options *o, const char *service, netipc_client *c,
                       "%llu)",
                       (unsigned long long)ch->values[i],
                       (unsigned long long)ch->results[i],
-                      (unsigned long long)(ch->values[i] + 1));
+                      (unsigned long long)ch->values[i] + 1u);
   ch->next = ch->results[ch->n - 1]; /* the chain goes on from the answer */
   return NT_EXIT_OK;
 }
@@ -304,7 +306,7 @@ pipe_take(pipe_state *p, nt_bench_run *r)
                     "%llu)",
                     (unsigned long long)sl->value,
                     (unsigned long long)result,
-                    (unsigned long long)(sl->value + 1));
+                    (unsigned long long)sl->value + 1u);
   nt_bench_record(r, t - sl->sent);
   sl->value = result;
   sl->id = 0;
@@ -394,9 +396,9 @@ bench_ping_pong_pipelined(const nt_options *o, const char *service,
     p.slots = calloc(p.depth, sizeof *p.slots);
     if (p.slots == NULL || !nt_bench_begin(&r, a->duration_s, a->rate))
       rc = nt_error("out of memory");
+    for (uint32_t i = 0; p.slots != NULL && i < p.depth; i++)
+      p.slots[i].value = (uint64_t)i << PIPE_CHAIN_SHIFT; /* distinct chains */
   }
-  for (uint32_t i = 0; rc == NT_EXIT_OK && i < p.depth; i++)
-    p.slots[i].value = (uint64_t)i << PIPE_CHAIN_SHIFT; /* distinct chains */
   if (rc == NT_EXIT_OK) {
     rc = pipe_loop(&p, &r);
     nt_bench_finish(&r);
@@ -488,11 +490,11 @@ bench_snapshot(const nt_options *o, const char *service, const bench_args *a)
     nt_bench_finish(&r);
   }
   if (rc == NT_EXIT_OK) {
-    char scenario[128], rate[32] = "";
+    char scenario[128], rate[32] = ""; /* room for any uint32_t: (void) */
     if (a->rate > 0)
-      snprintf(rate, sizeof rate, "-rate%u", a->rate);
-    snprintf(scenario, sizeof scenario, "snapshot-%s-%uitems%s",
-             bench_transport(c), items, rate);
+      (void)snprintf(rate, sizeof rate, "-rate%u", a->rate);
+    (void)snprintf(scenario, sizeof scenario, "snapshot-%s-%uitems%s",
+                   bench_transport(c), items, rate);
     nt_bench_print(o, scenario, &r);
     bench_verbose_client(o, c);
     if (o->verbose)

@@ -123,8 +123,8 @@ serve_describe(const nt_options *o, const serve_kind *kind,
   char pref[SERVE_MASK_TEXT_MAX];
   if (netipc_endpoint_name(cfg->run_dir, cfg->service_name, path,
                            sizeof path) != NETIPC_OK)
-    snprintf(path, sizeof path, "(no endpoint name for '%s')",
-             cfg->service_name);
+    (void)snprintf(path, sizeof path, /* a message: may be cut short */
+                   "(no endpoint name for '%s')", cfg->service_name);
   fprintf(stderr,
           "netipc: serving %s as service '%s' in %s (endpoint %s)\n"
           "netipc: profiles %s, preferred %s (--profile %s)\n"

@@ -216,7 +216,7 @@ nt_tsv_error(const nt_tsv_reader *r, const char *fmt, ...)
   char msg[TSV_MESSAGE_MAX];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  (void)vsnprintf(msg, sizeof msg, fmt, ap); /* a message: may be cut */
   va_end(ap);
   return nt_error("%s:%lu: %s", r->name, r->line_no, msg);
 }
@@ -226,6 +226,6 @@ nt_tsv_close(nt_tsv_reader *r)
 {
   free(r->line);
   if (r->f != NULL && r->f != stdin)
-    fclose(r->f);
+    (void)fclose(r->f); /* read only: nothing is lost if it fails */
   memset(r, 0, sizeof *r);
 }

@@ -149,6 +149,19 @@ lk_placeholder(netipc_lookup_builder *b, const lk_add *add, bool oversized)
   return NETIPC_OK;
 }
 
+/* Step 3 for plain strings: no NUL, no NULL pointer with a length. */
+static netipc_err
+lk_strs_check(const netipc_string_view *strs, size_t nstrs)
+{
+  for (size_t i = 0; i < nstrs; i++) {
+    if (strs[i].ptr == NULL && strs[i].len != 0)
+      return NETIPC_ERR_INVALID_ARG;
+    if (netipc__has_nul(strs[i].ptr, strs[i].len))
+      return NETIPC_ERR_BAD_LAYOUT;
+  }
+  return NETIPC_OK;
+}
+
 /* Step 3: no NUL in any string, label keys non-empty. */
 static netipc_err
 lk_strings_check(const netipc_string_view *strs, size_t nstrs,
@@ -156,21 +169,14 @@ lk_strings_check(const netipc_string_view *strs, size_t nstrs,
 {
   if (count != 0 && labels == NULL)
     return NETIPC_ERR_INVALID_ARG;
-  for (size_t i = 0; i < nstrs; i++) {
-    if (strs[i].ptr == NULL && strs[i].len != 0)
-      return NETIPC_ERR_INVALID_ARG;
-    if (netipc__has_nul(strs[i].ptr, strs[i].len))
-      return NETIPC_ERR_BAD_LAYOUT;
-  }
-  for (uint16_t i = 0; i < count; i++) {
+  netipc_err err = lk_strs_check(strs, nstrs);
+  for (uint16_t i = 0; i < count && err == NETIPC_OK; i++) {
     netipc_string_view pair[2] = {labels[i].key, labels[i].value};
     if (pair[0].len == 0)
       return NETIPC_ERR_BAD_LAYOUT;
-    netipc_err err = lk_strings_check(pair, 2, NULL, 0);
-    if (err != NETIPC_OK)
-      return err;
+    err = lk_strs_check(pair, 2);
   }
-  return NETIPC_OK;
+  return err;
 }
 
 static netipc_err

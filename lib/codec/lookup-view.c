@@ -85,7 +85,7 @@ lk_labels_check(const uint8_t *item, uint32_t m, uint32_t h, uint64_t e,
   if (x > m)
     return NETIPC_ERR_OUT_OF_BOUNDS;
   for (uint16_t i = 0; i < count; i++) {
-    const uint8_t *entry = item + t + NETIPC_LOOKUP_LABEL_ENTRY_LEN * i;
+    const uint8_t *entry = item + t + (size_t)NETIPC_LOOKUP_LABEL_ENTRY_LEN * i;
     lk_str key = lk_field(entry, LK_LABEL_KEY_OFF);
     lk_str value = lk_field(entry, LK_LABEL_VALUE_OFF);
     if (key.len == 0)
