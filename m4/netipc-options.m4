@@ -26,6 +26,11 @@ AC_DEFUN([NETIPC_ARG_COVERAGE], [
   AS_IF([test "$enable_coverage" = yes], [
     NETIPC_CFLAGS="$NETIPC_CFLAGS --coverage -O0 -g"
     NETIPC_LDFLAGS="$NETIPC_LDFLAGS --coverage"
+    # CFLAGS comes after AM_CFLAGS on the command line, so its default -O2
+    # would win over the -O0 above: the optimiser inlines and merges code,
+    # and line and branch figures then describe the optimised code, not the
+    # source. Drop the optimisation levels from CFLAGS.
+    CFLAGS=`AS_ECHO(["$CFLAGS"]) | sed 's/\(^\| \)-O[[0-9sgz]]*//g'`
   ])
   AM_CONDITIONAL([ENABLE_COVERAGE], [test "$enable_coverage" = yes])
 ])
