@@ -783,12 +783,15 @@ test_stale(void)
       {"dead owner", 1, p1}, {"generation 0", 2, p2}, {"wrong magic", 3, p3},
       {"a directory", 5, p5}, {"a symlink", 6, p6},
   };
-  shm_write_fake_region(p1, dead, 1, magic, 64, 64);
-  shm_write_fake_region(p2, getpid(), 0, magic, 64, 64);
-  shm_write_fake_region(p3, getpid(), 7, 0x0u, 64, 64);
-  mkdir(p5, 0700);
-  if (symlink(p9, p6) != 0)
-    diag("symlink: %s", strerror(errno));
+  /* Each case must really be planted, or its create passes vacuously. */
+  setup = 0;
+  setup |= shm_write_fake_region(p1, dead, 1, magic, 64, 64);
+  setup |= shm_write_fake_region(p2, getpid(), 0, magic, 64, 64);
+  setup |= shm_write_fake_region(p3, getpid(), 7, 0x0u, 64, 64);
+  setup |= mkdir(p5, 0700);
+  setup |= symlink(p9, p6);
+  if (setup != 0)
+    bail_out("create-over-junk setup failed: %s", strerror(errno));
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     s = NULL;
     netipc_err err =
