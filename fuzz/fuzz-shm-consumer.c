@@ -13,9 +13,19 @@
  * mutation of the script instead of sleeping. When the script is used up,
  * the wait times out and the peer reads as gone, so no input ever sleeps.
  *
+ * Racing mode (flags bit 3) catches what waits cannot: a double fetch
+ * inside one receive (load len, check it, load it again, copy). For the
+ * length of each receive a second thread applies the mutations of the
+ * script over and over (the peer rewriting seq, len and area while the
+ * consumer reads), and the futex hook only yields to it, a bounded number
+ * of times. The result is then not predictable: only safety is asserted
+ * (an error the receive may return, or a message inside the area and the
+ * session's buffer; ASan catches any access out of bounds).
+ *
  * Input:
  *   u8  flags   bit 0: role (0 client, 1 server); bit 1: extended region
- *               (waiter words); bit 2: a client has a request in flight
+ *               (waiter words); bit 2: a client has a request in flight;
+ *               bit 3: racing mode
  *   u16 rq      server: region request maximum; client: agreed request
  *               limit (each % AREA_SPAN)
  *   u16 rs      the same for responses
@@ -27,7 +37,8 @@
  *   mutations   each u8 where, u16 offset, u8 n, n bytes: written at
  *               offset from the base `where & 3` selects (0 region start,
  *               1 incoming seq word, 2 incoming len word, 3 incoming area),
- *               wrapped into the region; one per futex wait
+ *               wrapped into the region; one per futex wait (racing:
+ *               all of them in a loop, by the racing thread)
  *
  * After every receive, the outcome is compared with a model of
  * posix-shm.md 9 and posix-uds.md 9 evaluated on the region as the
@@ -38,6 +49,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -46,6 +59,7 @@
 
 #include "fuzz.h"
 #include "transport/posix/posix-shm-internal.h"
+#include "transport/session-internal.h"
 
 #include <netipc/transport.h>
 
@@ -68,6 +82,17 @@
 #define RG_RESP_CAP 28u
 #define WHERE_BASES 4u
 #define WHERE_EAGAIN 4u
+#define FLAG_SERVER 1u
+#define FLAG_EXTENDED 2u
+#define FLAG_IN_FLIGHT 4u
+#define FLAG_RACING 8u
+/* Racing: futex waits of one receive that yield to the racer before the
+ * peer reads as gone, a short timeout as the safety net, and fewer
+ * receives (each starts a thread; a yield can take a time slice on a busy
+ * machine), so an input stays well under a second. */
+#define RACE_WAITS_MAX 64u
+#define RACE_RECV_TIMEOUT_MS 10u
+#define RACE_RECEIVES_MAX 16u
 
 /* ------------------------------------------------------------------ */
 /* The peer: its own mapping of the region and the mutation script.    */
@@ -80,31 +105,89 @@ static struct peer {
   const uint8_t *script, *end;
 } peer;
 
+/* Apply the mutation at *at and step past it; false at the script's end.
+ * Called by the main thread (deterministic) or the racer (racing). */
 static bool
-peer_mutate(void)
+peer_apply(const uint8_t **at, const uint8_t *end)
 {
-  if ((size_t)(peer.end - peer.script) < MUTATION_HDR_LEN)
+  const uint8_t *p = *at;
+  if ((size_t)(end - p) < MUTATION_HDR_LEN)
     return false;
-  uint8_t where = peer.script[0];
-  size_t off = fuzz_ld16(peer.script + 1);
-  size_t n = peer.script[3];
-  peer.script += MUTATION_HDR_LEN;
-  if (n > (size_t)(peer.end - peer.script))
-    n = (size_t)(peer.end - peer.script);
-  size_t at = (peer.bases[where % WHERE_BASES] + off) % peer.size;
-  size_t room = peer.size - at;
-  memcpy(peer.map + at, peer.script, n < room ? n : room);
-  peer.script += n;
+  uint8_t where = p[0];
+  size_t off = fuzz_ld16(p + 1);
+  size_t n = p[3];
+  p += MUTATION_HDR_LEN;
+  if (n > (size_t)(end - p))
+    n = (size_t)(end - p);
+  size_t to = (peer.bases[where % WHERE_BASES] + off) % peer.size;
+  size_t room = peer.size - to;
+  memcpy(peer.map + to, p, n < room ? n : room);
+  *at = p + n;
   return true;
 }
 
-/* The futex wrappers of posix-futex.c, as the deterministic hook. */
+static bool
+peer_mutate(void)
+{
+  return peer_apply(&peer.script, peer.end);
+}
+
+/* Racing mode: the thread that rewrites the region during a receive. The
+ * main thread alone touches the wait count. */
+static struct racer {
+  bool on;
+  unsigned waits; /* futex waits of the current receive */
+  pthread_t thread;
+  atomic_bool stop;
+  atomic_uint passes; /* whole passes over the script so far */
+} racer;
+
+static void *
+racer_main(void *arg)
+{
+  (void)arg;
+  const uint8_t *p = peer.script;
+  while (!atomic_load_explicit(&racer.stop, memory_order_relaxed)) {
+    if (!peer_apply(&p, peer.end)) {
+      p = peer.script;
+      atomic_fetch_add_explicit(&racer.passes, 1, memory_order_relaxed);
+    }
+  }
+  return NULL;
+}
+
+/* Start the racer and wait for its first whole pass: a receive that finds
+ * a message at once is over in a microsecond, before a new thread runs. */
+static void
+racer_start(void)
+{
+  racer.waits = 0;
+  atomic_store(&racer.stop, false);
+  atomic_store(&racer.passes, 0);
+  FUZZ_CHECK(pthread_create(&racer.thread, NULL, racer_main, NULL) == 0);
+  while (atomic_load_explicit(&racer.passes, memory_order_relaxed) == 0)
+    sched_yield();
+}
+
+static void
+racer_stop(void)
+{
+  atomic_store(&racer.stop, true);
+  FUZZ_CHECK(pthread_join(racer.thread, NULL) == 0);
+}
+
+/* The futex wrappers of posix-futex.c, as the deterministic hook (or, when
+ * racing, a yield to the racer). */
 int
 netipc__futex_wait(uint32_t *word, uint32_t expected, uint32_t timeout_ms)
 {
   (void)word;
   (void)expected;
   (void)timeout_ms;
+  if (racer.on) {
+    sched_yield();
+    return ++racer.waits < RACE_WAITS_MAX ? EAGAIN : ETIMEDOUT;
+  }
   if (peer.script == NULL || !peer_mutate())
     return ETIMEDOUT;
   return (peer.script[-1] & WHERE_EAGAIN) ? EAGAIN : 0;
@@ -130,6 +213,8 @@ bool
 netipc__socket_peer_gone(int fd)
 {
   (void)fd;
+  if (racer.on)
+    return racer.waits >= RACE_WAITS_MAX;
   return peer.script == NULL ||
          (size_t)(peer.end - peer.script) < MUTATION_HDR_LEN;
 }
@@ -365,13 +450,60 @@ receive_one(netipc_session *s, model *m)
   return true;
 }
 
+/* Racing: one receive with the racer running; only safety is judged.
+ * False when the session is done. */
+static bool
+receive_racing(netipc_session *s, model *m)
+{
+  netipc_header got;
+  const void *payload = NULL;
+  size_t len = 0;
+  racer_start();
+  netipc_err err = netipc_session_receive(s, RACE_RECV_TIMEOUT_MS, NULL, &got,
+                                          &payload, &len);
+  racer_stop();
+  fuzz_trace(err, len);
+  if (err == NETIPC_ERR_LIMIT_EXCEEDED) {
+    FUZZ_CHECK(!netipc_session_is_broken(s));
+    return true;
+  }
+  if (err != NETIPC_OK) {
+    ERR_CHECK(err == NETIPC_ERR_PROTOCOL || err == NETIPC_ERR_UNKNOWN_ID ||
+                  err == NETIPC_ERR_DISCONNECTED || err == NETIPC_ERR_TIMEOUT,
+              err, NETIPC_ERR_PROTOCOL);
+    FUZZ_CHECK(netipc_session_is_broken(s));
+    FUZZ_CHECK(netipc_session_inflight(s) == 0);
+    return false;
+  }
+  /* The message: in the area and in the session's buffer, whole. */
+  const netipc__session_core *c = netipc__session_core_of_const(s);
+  FUZZ_CHECK(len == got.payload_len && len <= m->limit);
+  FUZZ_CHECK(got.item_count <= m->items);
+  FUZZ_CHECK((uint64_t)NETIPC_HEADER_LEN + len <= m->area_cap);
+  FUZZ_CHECK((uint64_t)NETIPC_HEADER_LEN + len <= c->packet_cap);
+  FUZZ_CHECK((const uint8_t *)payload == c->packet + NETIPC_HEADER_LEN);
+  fuzz_sink += fuzz_touch(payload, len);
+  /* Judged on the copy, so as predictable as without the race. */
+  netipc_batch_view v;
+  FUZZ_CHECK(got.transport_status != NETIPC_STATUS_OK ||
+             !(got.flags & NETIPC_FLAG_BATCH) ||
+             netipc_batch_decode(payload, len, got.item_count, &v) ==
+                 NETIPC_OK);
+  if (m->role == NETIPC_ROLE_CLIENT && got.kind == NETIPC_KIND_RESPONSE) {
+    FUZZ_CHECK(m->in_flight && got.message_id == m->id);
+    m->in_flight = false;
+  }
+  FUZZ_CHECK(netipc_session_inflight(s) == (m->in_flight ? 1u : 0u));
+  return true;
+}
+
 static void
 model_init(model *m, const uint8_t *cfg, const netipc__shm *shm,
            netipc_session_info *info)
 {
   memset(m, 0, sizeof *m);
   memset(info, 0, sizeof *info);
-  bool server = (cfg[0] & 1u) != 0;
+  bool server = (cfg[0] & FLAG_SERVER) != 0;
   uint32_t rq = fuzz_ld16(cfg + 1) % AREA_SPAN;
   uint32_t rs = fuzz_ld16(cfg + 3) % AREA_SPAN;
   m->role = server ? NETIPC_ROLE_SERVER : NETIPC_ROLE_CLIENT;
@@ -405,7 +537,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     return 0;
   run_dir_make();
   uint8_t *in = fuzz_dup(data, size);
-  bool server = (in[0] & 1u) != 0, extended = (in[0] & 2u) != 0;
+  bool server = (in[0] & FLAG_SERVER) != 0;
+  bool extended = (in[0] & FLAG_EXTENDED) != 0;
   uint32_t rq = fuzz_ld16(in + 1) % AREA_SPAN;
   uint32_t rs = fuzz_ld16(in + 3) % AREA_SPAN;
   size_t img_len = fuzz_ld16(in + 8);
@@ -429,7 +562,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   FUZZ_CHECK(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == 0);
   netipc_session *s = NULL;
   FUZZ_CHECK(netipc__session_new(sv[0], shm, &info, &s) == NETIPC_OK);
-  if (!server && (in[0] & 4u)) {
+  if (!server && (in[0] & FLAG_IN_FLIGHT)) {
     netipc_header h;
     netipc_header_init(&h, NETIPC_KIND_REQUEST, 1, m.id);
     FUZZ_CHECK(netipc_session_send(s, &h, NULL, 0) == NETIPC_OK);
@@ -437,8 +570,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   }
   peer.script = img + img_len;
   peer.end = in + size;
-  for (size_t i = 0; i < RECEIVES_MAX && receive_one(s, &m); i++)
+  /* Racing needs a mutation to loop over (else it would only spin). */
+  racer.on = (in[0] & FLAG_RACING) != 0 &&
+             (size_t)(peer.end - peer.script) >= MUTATION_HDR_LEN;
+  size_t receives = racer.on ? RACE_RECEIVES_MAX : RECEIVES_MAX;
+  for (size_t i = 0; i < receives &&
+                     (racer.on ? receive_racing(s, &m) : receive_one(s, &m));
+       i++)
     ;
+  racer.on = false;
   peer.script = NULL;
   netipc_session_destroy(s);
   close(sv[1]);
