@@ -46,6 +46,10 @@ shm_config(netipc_transport_config *cfg, const char *dir, const char *svc,
   cfg->preferred_profiles = preferred;
   cfg->max_request_payload_bytes = rq;
   cfg->max_response_payload_bytes = rs;
+  /* These tests open, map, patch or count the region file by path, so
+   * they ask for it instead of the default sealed memfd (test-shm-sealed
+   * sets this back). */
+  cfg->file_shm = true;
 }
 
 void

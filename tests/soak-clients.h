@@ -26,7 +26,7 @@ typedef enum soak_role {
 typedef struct soak_thread {
   soak_ctx *ctx;
   soak_role role;
-  int use_shm;   /* workers: SHM (when built) or UDS */
+  int use_shm;   /* workers: SOAK_USE_* (SHM when built) */
   unsigned index;
   uint64_t seed;
   tp_task task;

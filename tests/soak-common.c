@@ -73,6 +73,7 @@ soak_client_config(const soak_ctx *ctx, const char *svc, int use_shm,
     cfg->supported_profiles =
         NETIPC_PROFILE_BASELINE | NETIPC_PROFILE_SHM_HYBRID;
     cfg->preferred_profiles = NETIPC_PROFILE_SHM_HYBRID;
+    cfg->file_shm = use_shm == SOAK_USE_SHM_FILE;
   }
   /* The full limits from the first HELLO: no call needs to grow them. */
   cfg->max_request_payload_bytes = SOAK_PAYLOAD_MAX;

@@ -81,6 +81,12 @@ uint64_t soak_rng_next(soak_rng *r);
 /* Uniform in [0, n) (n > 0). */
 uint32_t soak_rng_below(soak_rng *r, uint32_t n);
 
+/* use_shm values: UDS, SHM with the default (sealed memfd where built)
+ * region, SHM with the region file (file_shm). */
+#define SOAK_USE_UDS 0
+#define SOAK_USE_SHM 1
+#define SOAK_USE_SHM_FILE 2
+
 /* Profiles a client offers: baseline, or baseline plus SHM preferred. */
 void soak_client_config(const soak_ctx *ctx, const char *svc, int use_shm,
                         netipc_client_config *cfg);

@@ -100,7 +100,11 @@ start_threads(soak_run *run, uint64_t seed)
   int shm[SOAK_THREADS] = {0};
   for (unsigned k = 0; k < SOAK_WORKERS_UDS + SOAK_WORKERS_SHM; k++, i++) {
     roles[i] = SOAK_ROLE_WORKER;
-    shm[i] = k >= SOAK_WORKERS_UDS;
+    /* SHM workers alternate between the sealed and the file region,
+     * so both are soaked and the region-file count stays meaningful. */
+    shm[i] = k < SOAK_WORKERS_UDS                   ? SOAK_USE_UDS
+             : (k - SOAK_WORKERS_UDS) % 2u == 0u ? SOAK_USE_SHM
+                                                   : SOAK_USE_SHM_FILE;
   }
   for (unsigned k = 0; k < SOAK_CHURNERS; k++)
     roles[i++] = SOAK_ROLE_CHURN;

@@ -660,6 +660,7 @@ test_shm(void)
   cfg.supported_profiles = both;
   cfg.preferred_profiles = NETIPC_PROFILE_SHM_HYBRID;
   cfg.max_request_batch_items = 8;
+  cfg.file_shm = true; /* the region is checked by its file */
   netipc_client *c = svc_client_new(&cfg, NETIPC_METHOD_INCREMENT);
   ok(netipc_client_refresh(c) && netipc_client_ready(c),
      "SHM client connects");

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Extension 2 (doc/extensions.md): the sealed memfd region. A session
- * that asks for it runs on SHM with no region file in the run dir, both at
- * Level 1 and Level 2; nobody can ftruncate the region (EPERM) and the
- * session goes on; without the switch, or with plain_protocol, the HELLO
- * differs from a sealed one only in that flags bit, and the HELLO_ACK only
- * in its echo. Raw servers that echo the bit and send no descriptor, an
+ * Extension 2 (doc/extensions.md): the sealed memfd region, the default
+ * between two netipc peers. A default session runs on SHM with no region
+ * file in the run dir, both at Level 1 and Level 2; nobody can ftruncate
+ * the region (EPERM) and the session goes on; with file_shm, or with
+ * plain_protocol, it gets a region file, and the HELLO differs from a
+ * default one only in that flags bit, and the HELLO_ACK only in its echo. Raw servers that echo the bit and send no descriptor, an
  * unsealed memfd, a memfd of the wrong size or too many descriptors make
  * the attach (or the handshake) fail, and a Level 2 client falls back to
  * the UDS baseline.
@@ -28,7 +28,7 @@
 #include "tests/uds-helpers.h"
 #include "transport/posix/posix-shm-internal.h"
 
-#define PLAN 42
+#define PLAN 44
 #define RQ 1024u
 #define RS 4096u
 #define SEALED_FLAGS                                                          \
@@ -119,11 +119,12 @@ truncation_refused(int want)
 /* Level 1                                                            */
 /* ---------------------------------------------------------------- */
 
+/* sealed: the default configuration; else file_shm asks for the file. */
 static void
 sealed_config(netipc_transport_config *cfg, const char *svc, bool sealed)
 {
   shm_config(cfg, run_dir, svc, SHM_PROFILES_BOTH, SHM_PREFERRED, RQ, RS);
-  cfg->sealed_shm = sealed;
+  cfg->file_shm = !sealed;
 }
 
 static void
@@ -131,7 +132,7 @@ test_level1(void)
 {
   const char *svc = "sealed-l1";
   netipc_transport_config sc, cc;
-  sealed_config(&sc, svc, false);
+  sealed_config(&sc, svc, true);
   sealed_config(&cc, svc, true);
   netipc_listener *l = NULL;
   if (netipc_listener_create(&sc, &l) != NETIPC_OK)
@@ -139,7 +140,7 @@ test_level1(void)
   int before = fd_count();
   uds_pair p;
   uds_pair_open(&p, l, &cc, 1);
-  is_err(p.err, NETIPC_OK, "L1 sealed: session established");
+  is_err(p.err, NETIPC_OK, "L1 default: sealed session established");
   if (p.err != NETIPC_OK)
     bail_out("no sealed session");
   const netipc_session_info *ci = netipc_session_get_info(p.client);
@@ -160,16 +161,16 @@ test_level1(void)
   uds_pair_close(&p);
   is_int(fd_count(), before, "L1 sealed: no descriptor left behind");
 
-  /* The switch off: the file region as before. */
+  /* file_shm: the file region, as toward a reference peer. */
   sealed_config(&cc, svc, false);
   uds_pair_open(&p, l, &cc, 1);
   ok(p.err == NETIPC_OK &&
          netipc_session_get_info(p.client)->extension_flags ==
              NETIPC_HELLO_FLAG_EXTENSIONS &&
          shm_count_regions(run_dir) == 1 && uds_pair_round_trip(&p, 5),
-     "L1 switch off: extension 1 only, a region file");
+     "L1 file_shm: extension 1 only, a region file");
   uds_pair_close(&p);
-  /* plain_protocol wins over the switch. */
+  /* plain_protocol: the reference HELLO, so the file region. */
   sealed_config(&cc, svc, true);
   cc.plain_protocol = true;
   uds_pair_open(&p, l, &cc, 1);
@@ -275,13 +276,13 @@ test_bytes(void)
      "HELLO: three records of %u bytes", NETIPC_HELLO_MSG_LEN);
   ok(differ_only(sealed, ext, (size_t)ns, HELLO_FLAGS_AT,
                  NETIPC_HELLO_FLAG_SEALED_SHM, 0, 0),
-     "HELLO: switch on and off differ only in the sealed bit");
+     "HELLO: default and file_shm differ only in the sealed bit");
   ok(differ_only(sealed, plain, (size_t)ns, HELLO_FLAGS_AT, SEALED_FLAGS, 0,
                  0),
      "HELLO: plain_protocol clears both bits and nothing else");
 
   netipc_transport_config sc;
-  sealed_config(&sc, svc, false);
+  sealed_config(&sc, svc, true);
   netipc_listener *l = NULL;
   if (netipc_listener_create(&sc, &l) != NETIPC_OK)
     bail_out("listener %s", svc);
@@ -533,7 +534,6 @@ l2_client_config(netipc_client_config *cfg, const char *svc)
   svc_client_config(cfg, run_dir, svc);
   cfg->supported_profiles = SHM_PROFILES_BOTH;
   cfg->preferred_profiles = SHM_PREFERRED;
-  cfg->sealed_shm = true;
 }
 
 static void
@@ -563,6 +563,20 @@ test_level2(void)
   ok(netipc_client_increment(c, 99, L2_CALL_MS, &r) == NETIPC_OK &&
          r == 100 && svc_status(c).reconnect_count == 0,
      "L2 sealed: calls go on, same session");
+  netipc_client_destroy(c);
+
+  /* file_shm on the same server: extension 1 and a region file. */
+  ccfg.file_shm = true;
+  c = svc_client_new(&ccfg, NETIPC_METHOD_INCREMENT);
+  ok(svc_client_connect(c, L2_CONNECT_MS) &&
+         svc_status(c).session.selected_profile ==
+             NETIPC_PROFILE_SHM_HYBRID &&
+         svc_status(c).session.extension_flags ==
+             NETIPC_HELLO_FLAG_EXTENSIONS,
+     "L2 file_shm: SHM with extension 1 only");
+  ok(netipc_client_increment(c, 7, L2_CALL_MS, &r) == NETIPC_OK && r == 8 &&
+         shm_count_regions(run_dir) == 1,
+     "L2 file_shm: a call works over a region file");
   netipc_client_destroy(c);
   netipc_server_destroy(s);
 }

@@ -284,6 +284,7 @@ test_client_truncates_managed(void)
   netipc_client *uds = svc_client_new(&cc, NETIPC_METHOD_INCREMENT);
   cc.supported_profiles = SHM_PROFILES_BOTH;
   cc.preferred_profiles = SHM_PREFERRED;
+  cc.file_shm = true; /* these cases truncate and count region files */
   netipc_client *shm = svc_client_new(&cc, NETIPC_METHOD_INCREMENT);
   if (!svc_client_connect(uds, UDS_WAIT_MS) ||
       !svc_client_connect(shm, UDS_WAIT_MS))
@@ -515,6 +516,7 @@ test_server_truncates_with_others(void)
   netipc_client *uds = svc_client_new(&cc, NETIPC_METHOD_INCREMENT);
   cc.supported_profiles = SHM_PROFILES_BOTH;
   cc.preferred_profiles = SHM_PREFERRED;
+  cc.file_shm = true; /* these cases truncate and count region files */
   netipc_client *shm = svc_client_new(&cc, NETIPC_METHOD_INCREMENT);
   if (!svc_client_connect(uds, UDS_WAIT_MS) ||
       !svc_client_connect(shm, UDS_WAIT_MS))

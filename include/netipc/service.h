@@ -69,9 +69,10 @@ typedef struct netipc_client_config {
   uint32_t max_lookup_items;
   uint32_t max_lookup_subcalls;
   uint32_t max_lookup_response_bytes;
-  /* true: ask for the sealed memfd SHM region (doc/extensions.md,
-   * Extension 2; netipc_transport_config.sealed_shm). */
-  bool sealed_shm;
+  /* true: ask for the SHM region file even toward a netipc server that
+   * could pass a sealed memfd (doc/extensions.md, Extension 2;
+   * netipc_transport_config.file_shm). Default false: sealed where built. */
+  bool file_shm;
 } netipc_client_config;
 
 /* Diagnostics of a client context (level2.md 3.3). */

@@ -50,12 +50,14 @@ typedef struct netipc_transport_config {
   /* true: speak exactly the reference protocol, never offering or
    * echoing the netipc extensions (doc/extensions.md). */
   bool plain_protocol;
-  /* Client: true asks for the sealed memfd region (doc/extensions.md,
-   * Extension 2) instead of a region file, where the build supports it
-   * (Linux) and the server echoes it; ignored with plain_protocol. A
-   * netipc server always offers it where built, so this switch only
-   * matters on the client. Default false: the file region. */
-  bool sealed_shm;
+  /* Client: true asks for the file region even when both peers could use
+   * a sealed memfd (doc/extensions.md, Extension 2). Default false: a
+   * netipc client offers the sealed region whenever it offers the
+   * extensions (not plain_protocol) and the build supports it (Linux);
+   * only a netipc server that echoes it uses it, so a reference peer still
+   * gets the file region. A netipc server always offers it where built,
+   * so this switch only matters on the client. Ignored on Windows. */
+  bool file_shm;
 } netipc_transport_config;
 
 /* Which end of a session this process is. */

@@ -55,7 +55,7 @@ client_configure(netipc_client *c, const netipc_client_config *cfg)
   /* The response batch proposal always equals the request one. */
   t->max_response_batch_items = t->max_request_batch_items;
   t->auth_token = cfg->auth_token;
-  t->sealed_shm = cfg->sealed_shm;
+  t->file_shm = cfg->file_shm;
   c->growth_cap_request = t->max_request_payload_bytes > NETIPC_MAX_PAYLOAD_CAP
                               ? t->max_request_payload_bytes
                               : NETIPC_MAX_PAYLOAD_CAP;

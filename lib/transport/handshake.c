@@ -21,13 +21,14 @@
 #define HS_SEALED_BUILT 0u
 #endif
 
-/* What a client offers: the sealed region only on request, and never
- * with plain_protocol (then no bit at all). */
+/* What a client offers: the sealed region with the extensions unless
+ * file_shm asks for the file, and never with plain_protocol (then no bit
+ * at all, so a reference peer sees exactly the reference HELLO). */
 static uint16_t
 connect_flags(const netipc_transport_config *cfg)
 {
   uint16_t f = netipc__extension_flags(cfg);
-  if (f != 0 && cfg->sealed_shm)
+  if (f != 0 && !cfg->file_shm)
     f |= HS_SEALED_BUILT;
   return f;
 }
