@@ -121,7 +121,7 @@ static void
 test_accept_emfile(netipc_listener *l)
 {
   if (tp_under_valgrind()) {
-    skip(4, "valgrind manages the descriptor limit itself");
+    skip(5, "valgrind manages the descriptor limit itself");
     return;
   }
   int fd = uds_raw_connect(dir, EDGE_SVC);
