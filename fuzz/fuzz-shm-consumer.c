@@ -57,7 +57,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fuzz.h"
+#include "receive-check.h"
 #include "transport/posix/posix-shm-internal.h"
 #include "transport/session-internal.h"
 
@@ -384,26 +384,6 @@ model_message(const model *m, netipc_header *h)
     return NETIPC_ERR_PROTOCOL;
   return NETIPC_OK;
 }
-
-/* NETIPC_FUZZ_TRACE=1: one line per receive, to check what seeds reach. */
-static void
-fuzz_trace(netipc_err err, size_t len)
-{
-  static int on = -1;
-  if (on < 0)
-    on = getenv("NETIPC_FUZZ_TRACE") != NULL;
-  if (on)
-    fprintf(stderr, "receive: %s, %zu bytes\n", netipc_err_name(err), len);
-}
-
-/* FUZZ_CHECK on a receive result, naming both errors when it fails. */
-#define ERR_CHECK(cond, err, expect)                                         \
-  do {                                                                       \
-    if (!(cond))                                                             \
-      fprintf(stderr, "receive: %s, model: %s\n", netipc_err_name(err),     \
-              netipc_err_name(expect));                                      \
-    FUZZ_CHECK(cond);                                                        \
-  } while (0)
 
 /* One receive, judged by the model. False when the session is done. */
 static bool

@@ -26,7 +26,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "fuzz.h"
+#include "receive-check.h"
 #include "transport/handshake-internal.h"
 
 #include <netipc/transport.h>
@@ -162,26 +162,6 @@ check_reassembly(const model *m, const netipc_header *h, const uint8_t *got)
   }
   return used;
 }
-
-/* NETIPC_FUZZ_TRACE=1: one line per receive, to check what seeds reach. */
-static void
-fuzz_trace(netipc_err err, size_t len)
-{
-  static int on = -1;
-  if (on < 0)
-    on = getenv("NETIPC_FUZZ_TRACE") != NULL;
-  if (on)
-    fprintf(stderr, "receive: %s, %zu bytes\n", netipc_err_name(err), len);
-}
-
-/* FUZZ_CHECK on a receive result, naming both errors when it fails. */
-#define ERR_CHECK(cond, err, expect)                                         \
-  do {                                                                       \
-    if (!(cond))                                                             \
-      fprintf(stderr, "receive: %s, model: %s\n", netipc_err_name(err),     \
-              netipc_err_name(expect));                                      \
-    FUZZ_CHECK(cond);                                                        \
-  } while (0)
 
 /* One receive, judged by the model. Returns false when the session is
  * done (broken). */
