@@ -105,11 +105,11 @@ test_deadline(void)
   uint32_t ms = 1;
   is_err(netipc__deadline_left(0, &ms), NETIPC_OK, "no deadline: OK");
   is_uint(ms, 0, "no deadline: 0 ms (wait forever)");
-  uint64_t far = netipc__deadline(1) + ((uint64_t)UINT32_MAX << 1);
-  is_err(netipc__deadline_left(far, &ms), NETIPC_OK, "a far deadline: OK");
+  uint64_t far_deadline = netipc__deadline(1) + ((uint64_t)UINT32_MAX << 1);
+  is_err(netipc__deadline_left(far_deadline, &ms), NETIPC_OK, "a far deadline: OK");
   is_uint(ms, UINT32_MAX, "a far deadline saturates at UINT32_MAX ms");
-  uint64_t near = netipc__deadline(60000);
-  is_err(netipc__deadline_left(near, &ms), NETIPC_OK, "60 s deadline: OK");
+  uint64_t near_deadline = netipc__deadline(60000);
+  is_err(netipc__deadline_left(near_deadline, &ms), NETIPC_OK, "60 s deadline: OK");
   ok(ms > 0 && ms <= 60000, "60 s deadline: 1..60000 ms left (%u)", ms);
 }
 

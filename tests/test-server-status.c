@@ -81,55 +81,55 @@ typedef struct status_case {
 #define SR NETIPC_METHOD_STRING_REVERSE
 #define CG NETIPC_METHOD_CGROUPS_SNAPSHOT
 #define REQ NETIPC_KIND_REQUEST
-#define S_OK NETIPC_STATUS_OK
-#define S_ENV NETIPC_STATUS_BAD_ENVELOPE
-#define S_INT NETIPC_STATUS_INTERNAL_ERROR
-#define S_LIM NETIPC_STATUS_LIMIT_EXCEEDED
-#define S_UNS NETIPC_STATUS_UNSUPPORTED
+#define ST_OK NETIPC_STATUS_OK
+#define ST_ENV NETIPC_STATUS_BAD_ENVELOPE
+#define ST_INT NETIPC_STATUS_INTERNAL_ERROR
+#define ST_LIM NETIPC_STATUS_LIMIT_EXCEEDED
+#define ST_UNS NETIPC_STATUS_UNSUPPORTED
 
 static const status_case cases[CASES] = {
-    {"CGROUPS: a good request", CG, REQ, CG, P_CG, 0, CG_ITEMS, S_OK, 1},
-    {"CGROUPS: a 3-byte request", CG, REQ, CG, P_CG_SHORT, 0, CG_ITEMS, S_ENV,
+    {"CGROUPS: a good request", CG, REQ, CG, P_CG, 0, CG_ITEMS, ST_OK, 1},
+    {"CGROUPS: a 3-byte request", CG, REQ, CG, P_CG_SHORT, 0, CG_ITEMS, ST_ENV,
      0},
-    {"CGROUPS: an empty request", CG, REQ, CG, P_CG_EMPTY, 0, CG_ITEMS, S_ENV,
+    {"CGROUPS: an empty request", CG, REQ, CG, P_CG_EMPTY, 0, CG_ITEMS, ST_ENV,
      0},
     {"CGROUPS: layout_version 2", CG, REQ, CG, P_CG_VERSION, 0, CG_ITEMS,
-     S_ENV, 0},
-    {"CGROUPS: request flags 1", CG, REQ, CG, P_CG_FLAGS, 0, CG_ITEMS, S_ENV,
+     ST_ENV, 0},
+    {"CGROUPS: request flags 1", CG, REQ, CG, P_CG_FLAGS, 0, CG_ITEMS, ST_ENV,
      0},
     {"CGROUPS: BATCH is not split (1-item batch)", CG, REQ, CG, P_CG_BATCH, 0,
-     CG_ITEMS, S_ENV, 0},
+     CG_ITEMS, ST_ENV, 0},
     {"CGROUPS: the handler fails after adding items", CG, REQ, CG, P_CG, 1,
-     CG_ITEMS, S_INT, 1},
+     CG_ITEMS, ST_INT, 1},
     {"CGROUPS: the handler fails with no items", CG, REQ, CG, P_CG, 1, 0,
-     S_INT, 1},
+     ST_INT, 1},
     {"CGROUPS: the builder overflows", CG, REQ, CG, P_CG, 0, CG_OVERFLOW_ITEMS,
-     S_LIM, 1},
+     ST_LIM, 1},
     {"CGROUPS: overflow and a failing handler", CG, REQ, CG, P_CG, 1,
-     CG_OVERFLOW_ITEMS, S_LIM, 1},
-    {"CGROUPS: an INCREMENT request", CG, REQ, INC, P_INC, 0, CG_ITEMS, S_UNS,
+     CG_OVERFLOW_ITEMS, ST_LIM, 1},
+    {"CGROUPS: an INCREMENT request", CG, REQ, INC, P_INC, 0, CG_ITEMS, ST_UNS,
      0},
     {"CGROUPS: a CONTROL message", CG, NETIPC_KIND_CONTROL, CG, P_CG, 0,
      CG_ITEMS, NO_REPLY, 0},
-    {"INCREMENT: a good batch", INC, REQ, INC, P_INC_BATCH, 0, 0, S_OK, 3},
+    {"INCREMENT: a good batch", INC, REQ, INC, P_INC_BATCH, 0, 0, ST_OK, 3},
     {"INCREMENT: a batch with a failing item", INC, REQ, INC, P_INC_BATCH_FAIL,
-     0, 0, S_INT, 2},
+     0, 0, ST_INT, 2},
     {"INCREMENT: a batch with a 3-byte item", INC, REQ, INC,
-     P_INC_BATCH_SHORT, 0, 0, S_ENV, 1},
+     P_INC_BATCH_SHORT, 0, 0, ST_ENV, 1},
     {"INCREMENT: a REQUEST with kind RESPONSE", INC, NETIPC_KIND_RESPONSE, INC,
      P_INC, 0, 0, NO_REPLY, 0},
-    {"STRING_REVERSE: a good request", SR, REQ, SR, P_SR, 0, 0, S_OK, 1},
-    {"STRING_REVERSE: no NUL", SR, REQ, SR, P_SR_NO_NUL, 0, 0, S_ENV, 0},
-    {"STRING_REVERSE: the handler fails", SR, REQ, SR, P_SR_FAIL, 0, 0, S_INT,
+    {"STRING_REVERSE: a good request", SR, REQ, SR, P_SR, 0, 0, ST_OK, 1},
+    {"STRING_REVERSE: no NUL", SR, REQ, SR, P_SR_NO_NUL, 0, 0, ST_ENV, 0},
+    {"STRING_REVERSE: the handler fails", SR, REQ, SR, P_SR_FAIL, 0, 0, ST_INT,
      1},
     {"STRING_REVERSE: the answer is over the limit", SR, REQ, SR, P_SR_BIG, 0,
-     0, S_LIM, 1},
-    {"STRING_REVERSE: a good batch", SR, REQ, SR, P_SR_BATCH, 0, 0, S_OK, 2},
+     0, ST_LIM, 1},
+    {"STRING_REVERSE: a good batch", SR, REQ, SR, P_SR_BATCH, 0, 0, ST_OK, 2},
     {"STRING_REVERSE: a batch with a failing item", SR, REQ, SR,
-     P_SR_BATCH_FAIL, 0, 0, S_INT, 2},
-    {"STRING_REVERSE: a CGROUPS request", SR, REQ, CG, P_CG, 0, 0, S_UNS, 0},
+     P_SR_BATCH_FAIL, 0, 0, ST_INT, 2},
+    {"STRING_REVERSE: a CGROUPS request", SR, REQ, CG, P_CG, 0, 0, ST_UNS, 0},
     {"STRING_REVERSE: an armed failure on a single call", SR, REQ, SR, P_SR, 1,
-     0, S_INT, 1},
+     0, ST_INT, 1},
 };
 
 /* A finished batch of n items; its length, 0 on failure. */
@@ -307,7 +307,7 @@ session_alive(int fd, uint16_t method, uint64_t id)
   if (svc_raw_send(fd, REQ, method, 0, 1, id, p, len) != 0)
     return 0;
   long n = svc_raw_recv(fd, &rh, buf, sizeof buf, UDS_WAIT_MS);
-  return n > 0 && rh.transport_status == S_OK && rh.message_id == id;
+  return n > 0 && rh.transport_status == ST_OK && rh.message_id == id;
 }
 
 static void
@@ -335,9 +335,9 @@ run_case(servers *sv, const status_case *k, uint64_t id)
        k->what);
   } else {
     long n = uds_raw_recv(fd, buf, sizeof buf, UDS_WAIT_MS);
-    size_t want_len = k->status == S_OK ? expected_payload(k, want, sizeof want)
+    size_t want_len = k->status == ST_OK ? expected_payload(k, want, sizeof want)
                                         : 0;
-    bool batch_ok = k->status == S_OK && (flags & NETIPC_FLAG_BATCH);
+    bool batch_ok = k->status == ST_OK && (flags & NETIPC_FLAG_BATCH);
     netipc_header eh;
     netipc_header_init(&eh, NETIPC_KIND_RESPONSE, k->code, id);
     eh.transport_status = k->status;
@@ -359,7 +359,7 @@ run_case(servers *sv, const status_case *k, uint64_t id)
   is_uint(atomic_load(&h->calls) - before, k->calls,
           "%s: the handler ran %u time(s)", k->what, k->calls);
   atomic_store(&h->fail_next, 0);
-  bool stays = k->status == S_OK || k->status == S_UNS;
+  bool stays = k->status == ST_OK || k->status == ST_UNS;
   if (stays)
     ok(session_alive(fd, k->method, id + 1),
        "%s: the session stays open (the next request is answered)", k->what);
